@@ -1,0 +1,70 @@
+"""Plain data classes passed between the extractors, the detectors, scoring, storage and reports.
+
+`Document` is what the engine reads (from a crawl, a folder of files or an archive);
+`TargetResult.to_json()` is the JSON shape shared by `score-files` and `export`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Document:
+    name: str                          # display name, e.g. "Terms of Service.md" or the crawled page title
+    text: str                          # extracted text: quotes are verbatim substrings of it
+    url: str | None = None
+    snapshot: str | None = None        # sha256 of the raw body in the store
+    fetched_at: str | None = None      # ISO 8601
+    doc_type: str | None = None
+    document_id: int | None = None     # row in the store's `documents` table
+
+
+@dataclass
+class Evidence:
+    document: str
+    quote: str
+    url: str | None = None
+    snapshot: str | None = None
+    fetched_at: str | None = None
+    document_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"document": self.document, "url": self.url, "snapshot": self.snapshot, "quote": self.quote}
+        if self.fetched_at:
+            out["fetched_at"] = self.fetched_at
+        return out
+
+
+@dataclass
+class ElementResult:
+    element: str
+    met: bool | None                   # None = not applicable
+    evidence: list[Evidence] = field(default_factory=list)
+    hours: list[float] = field(default_factory=list)   # stated_response_time only
+    reason: str = ""                   # short human explanation (for `explain`)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"met": self.met, "evidence": [e.to_json() for e in self.evidence]}
+        if self.element == "stated_response_time":
+            out["hours"] = [int(h) if float(h).is_integer() else h for h in self.hours]
+        return out
+
+
+@dataclass
+class TargetResult:
+    service: str
+    id: str
+    kind: str
+    score: float
+    grade: str
+    categories: dict[str, float | None]
+    elements: dict[str, ElementResult]
+    rubric_version: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "service": self.service, "id": self.id, "kind": self.kind,
+            "score": self.score, "grade": self.grade, "categories": self.categories,
+            "elements": {k: v.to_json() for k, v in self.elements.items()},
+        }

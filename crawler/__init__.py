@@ -1,0 +1,1 @@
+"""The Scrapy project: the `policies` spider, its items, middlewares, pipelines and settings."""

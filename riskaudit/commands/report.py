@@ -1,0 +1,11 @@
+"""`riskaudit report` (not implemented yet)."""
+from riskaudit.commands import add_command
+from riskaudit.errors import UserError
+
+
+def run(args) -> int:
+    raise UserError("not implemented yet")
+
+
+def register(subparsers) -> None:
+    add_command(subparsers, "report", "(not implemented yet)", ["riskaudit report --help"], run)
