@@ -1,0 +1,113 @@
+"""`riskaudit demo` end to end: the local sites are crawled, scored, reported and summarised.
+
+The whole demo runs once per module. Stages that other areas have not implemented yet
+(`NotImplementedError`, reported by the demo as "not implemented yet") make the dependent
+tests skip with that message; everything already implemented is still checked.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+
+import duckdb
+import pytest
+
+from riskaudit.commands.demo import run_demo
+from riskaudit.demo import SITE_IDS
+from riskaudit.errors import UserError
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo-out")
+    stdout = io.StringIO()
+    pending = None
+    report = None
+    with contextlib.redirect_stdout(stdout):
+        try:
+            report = run_demo(out)
+        except UserError as exc:
+            if "not implemented yet" not in str(exc):
+                raise
+            pending = str(exc)
+    return {"out": out, "db": out / "riskaudit.duckdb", "stdout": stdout.getvalue(),
+            "pending": pending, "report": report}
+
+
+def _crawled(demo_run):
+    if not demo_run["db"].exists():
+        pytest.skip(f"crawl stage not available yet: {demo_run['pending']}")
+    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    if not con.execute("SELECT count(*) FROM runs WHERE kind = 'crawl'").fetchone()[0]:
+        con.close()
+        pytest.skip(f"crawl stage not available yet: {demo_run['pending']}")
+    return con
+
+
+def _rel(url: str | None) -> str | None:
+    return None if url is None else "/" + url.split("/", 3)[3] if url.startswith("http") else url
+
+
+def test_registry_written_and_resolved(demo_run):
+    text = (demo_run["out"] / "registry.yaml").read_text(encoding="utf-8")
+    assert "{chirply}" not in text and "http://127.0.0.1:" in text
+    assert demo_run["stdout"].startswith("[1/6] starting the demo sites")
+
+
+def test_crawl_captures_every_demo_trap(demo_run):
+    con = _crawled(demo_run)
+    try:
+        docs = {(t, _rel(u)): (_rel(f), text) for t, u, f, text in con.execute(
+            "SELECT target_id, url, final_url, text FROM documents").fetchall()}
+        channels = {(t, _rel(u)): (s, ok, login) for t, u, s, ok, login in con.execute(
+            "SELECT target_id, url, status, ok, login_required FROM channel_checks").fetchall()}
+    finally:
+        con.close()
+    assert {t for t, _ in docs} == set(SITE_IDS)  # every service yields documents
+    # redirect chain: the rules page is stored under its registry URL with the final URL
+    assert docs[("threadhub", "/rules")][0] == "/community/rules/v2"
+    assert "without their consent" in docs[("threadhub", "/rules")][1]
+    # windows-1252 without a declared charset is decoded correctly
+    assert "café" in docs[("sparkmatch", "/community-guidelines")][1]
+    # the PDF policy is extracted
+    assert "child sexual abuse material" in docs[("filedrop", "/terms.pdf")][1]
+    # the login-walled report form and the dead report link are measured
+    status, ok, login = channels[("lumencams", "/report")]
+    assert login is True and ok is False
+    status, ok, login = channels[("heartline", "/report-abuse")]
+    assert status == 404 and ok is False
+    assert channels[("chirply", "/report/intimate-imagery")][:2] == (200, True)
+
+
+@pytest.mark.xfail(strict=False, reason="crawler: document requests to the demo's 127.0.0.1 sites are "
+                   "not yet checked against robots.txt (nimbuscdn /legal/transparency is Disallowed)")
+def test_crawl_obeys_demo_robots_txt(demo_run):
+    con = _crawled(demo_run)
+    try:
+        rows = con.execute(
+            "SELECT status, robots_blocked FROM fetches WHERE target_id = 'nimbuscdn' "
+            "AND url LIKE '%/legal/transparency'").fetchall()
+        stored = con.execute(
+            "SELECT count(*) FROM documents WHERE target_id = 'nimbuscdn' "
+            "AND url LIKE '%/legal/transparency'").fetchone()[0]
+    finally:
+        con.close()
+    assert rows and all(blocked for _, blocked in rows), rows
+    assert stored == 0
+
+
+def test_demo_end_to_end(demo_run):
+    if demo_run["pending"]:
+        pytest.skip(demo_run["pending"])
+    assert demo_run["report"].is_file()
+    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    try:
+        scores = dict(con.execute("SELECT target_id, score FROM scores").fetchall())
+    finally:
+        con.close()
+    assert set(scores) == set(SITE_IDS)
+    assert scores["chirply"] == max(scores.values())
+    assert scores["chirply"] > scores["pixelpost"] and scores["dreamforge"] > scores["canvasai"]
+    out = demo_run["stdout"]
+    assert "service" in out and "grade" in out and "Chirply" in out
+    assert f"report: {demo_run['report']}" in out
