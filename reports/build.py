@@ -1,9 +1,58 @@
-"""Build every output of `riskaudit report` (placeholder until the report lands)."""
+"""Build every output of `riskaudit report`: report.html, the CSV/JSON/Parquet exports and summary.md.
+
+`build_report` opens the store, loads one scored run once (`reports.data`), and hands the same
+plain data to the HTML renderer, the exporters and the brief, so all outputs agree.
+"""
 from __future__ import annotations
 
+import datetime as _dt
+import os
+import tempfile
 from pathlib import Path
 
+from reports.brief import render_brief
+from reports.data import load_report_data
+from reports.exports import write_exports
+from reports.html_report import render_html
+from riskaudit import store
+from riskaudit.errors import UserError
 
-def build_report(db_path: str, out_dir: str, run_id: int | None = None) -> Path:
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_report(db_path: str, out_dir: str, run_id: int | None = None, *, redact_urls: bool = False,
+                 generated_at: _dt.datetime | None = None) -> Path:
     """Write report.html and the exports into `out_dir`; return the path of report.html."""
-    raise NotImplementedError("report not implemented yet")
+    db = Path(db_path)
+    if not db.is_file():
+        raise UserError(f"database {db} does not exist: run `riskaudit crawl --db {db}` and `riskaudit score` first")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"output {out} is a file: pass a directory to --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output directory {out}: {exc.strerror}; pick a writable --out") from None
+    generated_at = generated_at or store.now_utc().replace(microsecond=0)
+    con = store.connect(db, create=False)
+    try:
+        data = load_report_data(con, run_id, db_label=str(db), redact_urls=redact_urls)
+    finally:
+        con.close()
+    html_path = out / "report.html"
+    _write_atomic(html_path, render_html(data, generated_at))
+    write_exports(data, out, generated_at)
+    _write_atomic(out / "summary.md", render_brief(data, generated_at))
+    return html_path

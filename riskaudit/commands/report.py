@@ -1,11 +1,37 @@
-"""`riskaudit report` (not implemented yet)."""
+"""`riskaudit report`: write the HTML report, CSV/JSON/Parquet exports and summary.md for a scored run."""
+from __future__ import annotations
+
+from pathlib import Path
+
 from riskaudit.commands import add_command
-from riskaudit.errors import UserError
+from riskaudit.store import DEFAULT_DB
+
+OUTPUTS = ("report.html", "summary.md", "scores.csv", "elements.csv", "evidence.csv", "scores.json",
+           "scores.parquet", "elements.parquet", "evidence.parquet")
 
 
 def run(args) -> int:
-    raise UserError("not implemented yet")
+    from reports.build import build_report
+
+    html = build_report(args.db, args.out, run_id=args.run, redact_urls=args.redact_urls)
+    out = Path(args.out)
+    print(f"wrote {html} and {', '.join(o for o in OUTPUTS[1:] if (out / o).exists())} in {out}")
+    return 0
 
 
 def register(subparsers) -> None:
-    add_command(subparsers, "report", "(not implemented yet)", ["riskaudit report --help"], run)
+    parser = add_command(
+        subparsers, "report",
+        "Write a self-contained HTML report (league table, heat map, scorecards with quoted evidence, "
+        "crawl health, response times, changes, methodology), CSV/JSON/Parquet exports and a Markdown "
+        "brief for the latest scored run.",
+        ["riskaudit report --db riskaudit.duckdb --out report/",
+         "riskaudit report --db riskaudit.duckdb --out report-run3/ --run 3"],
+        run,
+    )
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB store to read (default: {DEFAULT_DB})")
+    parser.add_argument("--out", required=True, help="directory to write report.html and the exports into")
+    parser.add_argument("--run", type=int, default=None, help="scored run id (default: the latest scored run)")
+    parser.add_argument("--redact-urls", action="store_true",
+                        help="drop any URL field that comes from case logs (content URLs from case logs "
+                             "are never printed, even without this flag; policy URLs are public and kept)")

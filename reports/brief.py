@@ -1,0 +1,126 @@
+"""The Markdown brief (summary.md): a short, quotable digest of one scored run for journalists.
+
+Top findings, best and worst services, dead or login-walled report channels, weakest element
+coverage, promised versus observed response times (when case logs exist) and changes since the
+previous run. Every stored string is backslash-escaped so it cannot turn into Markdown or HTML.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Any
+
+from reports.html_report import fmt_hours, fmt_num, fmt_time
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
+def md(text: Any) -> str:
+    """Escape a stored string for Markdown: punctuation backslash-escaped, newlines flattened."""
+    s = " ".join(str(text if text is not None else "—").split())
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def _services_list(services: list[dict[str, Any]]) -> str:
+    return ", ".join(md(s["service"]) for s in services)
+
+
+def _line_for(s: dict[str, Any]) -> str:
+    return f"- **{md(s['service'])}** ({md(s['kind'])}): {fmt_num(s['score'])}/100, grade {md(s['grade'])}"
+
+
+def _promise_gaps(data: dict[str, Any]) -> list[tuple[float, str, float, float]]:
+    """(gap hours, service, promised hours, observed median hours), largest gap first."""
+    observed = data["response"]["observed"]
+    if not observed["available"]:
+        return []
+    promised: dict[str, float] = {}
+    for r in data["response"]["stated"]:
+        if r.get("hours") is not None:
+            promised[r["target_id"]] = min(promised.get(r["target_id"], float("inf")), float(r["hours"]))
+    gaps = []
+    for g in observed["groups"]:
+        if g["channel"] != "all" or g["target"] not in promised or g.get("median_hours") is None:
+            continue
+        gaps.append((float(g["median_hours"]) - promised[g["target"]], g["service"], promised[g["target"]],
+                     float(g["median_hours"])))
+    gaps.sort(key=lambda x: (-x[0], x[1]))
+    return [g for g in gaps if g[0] > 0]
+
+
+def render_brief(data: dict[str, Any], generated_at) -> str:
+    services = data["services"]
+    total = len(services)
+    versions = ", ".join(data["rubric_versions"]) or data["rubric"]["version"]
+    kinds = ", ".join(f"{n} {md(k)}" for k, n in data["kinds"])
+    lines = [
+        f"# NCII platform-risk audit: summary of run {data['run_id']}",
+        "",
+        f"{total} online services ({kinds}) were audited on what their published policies say about "
+        f"non-consensual intimate imagery (NCII), including AI deepfakes. Crawl run {data['run_id']} started "
+        f"{fmt_time(data['run']['started_at'])} and finished {fmt_time(data['run']['finished_at'])}; "
+        f"scored with rubric version {md(versions)}. Every finding below is backed by quotes in report.html.",
+        "",
+        "## Top findings",
+        "",
+    ]
+    if services:
+        scores = [s["score"] or 0.0 for s in services]
+        weak = [s for s in services if s["grade"] in ("D", "E", "F")]
+        lines.append(f"- Median score {fmt_num(statistics.median(scores))}/100; {len(weak)} of {total} services "
+                     f"are graded D or worse.")
+    coverage = sorted((c for c in data["coverage"] if c["applicable"]),
+                      key=lambda c: (c["met"] / c["applicable"], c["id"]))
+    for c in coverage[:3]:
+        lead = "Only " if c["met"] < c["applicable"] / 2 else ""
+        lines.append(f"- {lead}{c['met']} of {c['applicable']} services meet “{md(c['title'])}”.")
+    dead = [s for s in services if s["dead_channels"]]
+    login = [s for s in services if s["login_channels"]]
+    if dead:
+        lines.append(f"- {len(dead)} service{'s' if len(dead) != 1 else ''} had a dead report channel: "
+                     f"{_services_list(dead)}.")
+    if login:
+        lines.append(f"- {len(login)} service{'s' if len(login) != 1 else ''} put a report channel behind a login: "
+                     f"{_services_list(login)}.")
+    gaps = _promise_gaps(data)
+    if gaps:
+        g = gaps[0]
+        lines.append(f"- Biggest gap between promise and practice: {md(g[1])} promises {md(fmt_hours(g[2]))} "
+                     f"but the observed median is {md(fmt_hours(g[3]))}.")
+    lines += ["", "## Best and worst", "", "Best:"]
+    lines += [_line_for(s) for s in services[:3]]
+    lines += ["", "Worst:"]
+    lines += [_line_for(s) for s in list(reversed(services))[:3]]
+    lines += ["", "## Report channels", ""]
+    if dead or login:
+        for s in services:
+            for c in s["dead_channels"]:
+                why = f"error {c['error']}" if c["error"] else (f"HTTP {c['status']}" if c["status"] else "no response")
+                lines.append(f"- {md(s['service'])}: {md(c['channel_kind'] or 'channel')} {md(c['url'])} is dead "
+                             f"({md(why)}).")
+            for c in s["login_channels"]:
+                lines.append(f"- {md(s['service'])}: {md(c['channel_kind'] or 'channel')} {md(c['url'])} requires "
+                             "a login.")
+    else:
+        lines.append("- Every checked report channel answered without a login.")
+    lines += ["", "## Element coverage", ""]
+    for c in sorted(data["coverage"], key=lambda c: (c["met"] / c["applicable"] if c["applicable"] else 2, c["id"])):
+        if c["applicable"]:
+            lines.append(f"- {md(c['title'])}: {c['met']} of {c['applicable']}")
+    if gaps:
+        lines += ["", "## Promised versus observed response times", ""]
+        for gap, service, promised, observed in gaps[:5]:
+            lines.append(f"- {md(service)}: promises {md(fmt_hours(promised))}, observed median "
+                         f"{md(fmt_hours(observed))} ({md(fmt_hours(gap))} slower).")
+    moved = sorted(data["changes"]["services"], key=lambda s: (-abs(s["change"]["delta"]), s["service"]))
+    if moved:
+        lines += ["", "## Changes since the previous run", ""]
+        for s in moved[:5]:
+            ch = s["change"]
+            lines.append(f"- {md(s['service'])}: {fmt_num(ch['previous_score'])} → {fmt_num(s['score'])} "
+                         f"({'+' if ch['delta'] > 0 else ''}{fmt_num(ch['delta'])}), "
+                         f"{len(ch['flips'])} element{'s' if len(ch['flips']) != 1 else ''} changed.")
+    lines += ["", "---", "", f"Source: riskaudit report, run {data['run_id']}, generated {fmt_time(generated_at)}. "
+              "Quotes, URLs, fetch times and snapshot hashes for every element are in report.html; "
+              "data in scores.csv, elements.csv, evidence.csv and scores.json.", ""]
+    return "\n".join(lines)

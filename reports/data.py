@@ -1,0 +1,431 @@
+"""Read one scored run out of the DuckDB store into plain, deterministically ordered dicts.
+
+Everything the HTML report, the exports and the Markdown brief show comes from `load_report_data`,
+so the three outputs can never disagree. Optional analyses written by other modules (observed
+response times from case logs, document changes) are called when importable; when they are not,
+their sections carry `available = False` and a note instead of data.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+from collections import Counter, defaultdict
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import duckdb
+
+from audits import rubric
+from riskaudit.errors import UserError
+
+NOT_MET_REASON = "no qualifying statement found in the crawled documents"
+MAX_LISTED_URLS = 10  # robots-blocked pages listed per service (the count is always complete)
+NA_REASON = "not applicable: applies to generative-AI tools only"
+
+
+def is_web_url(url: Any) -> bool:
+    """True for an absolute http(s) URL with a host: the only kind the report links to."""
+    if not isinstance(url, str) or not url:
+        return False
+    if any(ch in url for ch in "\x00\r\n\t") or url != url.strip():
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _optional(module: str, attr: str) -> Callable[..., Any] | None:
+    """`audits.<module>.<attr>` when that analysis is installed, else None (its section says "no data")."""
+    try:
+        return getattr(importlib.import_module(f"audits.{module}"), attr)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def resolve_run(con: duckdb.DuckDBPyConnection, run_id: int | None, db_label: str) -> int:
+    """The scored run to report: `run_id` if it has scores, else the latest scored run."""
+    if run_id is None:
+        row = con.execute("SELECT max(run_id) FROM scores").fetchone()
+        if not row or row[0] is None:
+            raise UserError(f"database {db_label} has no scores: run `riskaudit score --db {db_label}` first")
+        return int(row[0])
+    row = con.execute("SELECT count(*) FROM scores WHERE run_id = ?", [run_id]).fetchone()
+    if not row or not row[0]:
+        known = [r[0] for r in con.execute("SELECT DISTINCT run_id FROM scores ORDER BY run_id").fetchall()]
+        raise UserError(f"database {db_label} has no scores for run {run_id}: "
+                        f"pick one of the scored runs {known or '(none)'} with --run")
+    return int(run_id)
+
+
+def rubric_data() -> dict[str, Any]:
+    """The rubric module as plain data, for the methodology section."""
+    return {
+        "version": rubric.RUBRIC_VERSION,
+        "categories": [{"id": k, "name": v} for k, v in rubric.CATEGORIES.items()],
+        "elements": [
+            {"id": e.id, "category": e.category, "title": e.title, "summary": e.summary, "ai_only": e.ai_only}
+            for e in rubric.ELEMENTS
+        ],
+        "thresholds": [{"grade": g, "min": t} for g, t in rubric.GRADE_THRESHOLDS],
+        "kinds": list(rubric.KINDS),
+    }
+
+
+def _element_order() -> dict[str, int]:
+    return {eid: i for i, eid in enumerate(rubric.ELEMENT_IDS)}
+
+
+def _failure_kind(row: dict[str, Any]) -> str | None:
+    if row["robots_blocked"] or row["media_refused"]:
+        return None
+    if row["error"]:
+        return str(row["error"])
+    if row["status"] is not None and row["status"] >= 400:
+        return f"HTTP {row['status']}"
+    if row["status"] is None:
+        return "no response"
+    return None
+
+
+def classify_channel(ch: dict[str, Any]) -> str:
+    """ok | login | dead | unchecked — the measured state of one report channel."""
+    if not is_web_url(ch.get("url")):
+        return "unchecked"
+    if ch.get("login_required"):
+        return "login"
+    if ch.get("error") or ch.get("status") is None or ch["status"] >= 400:
+        return "dead"
+    if ch.get("ok") is False:
+        return "dead"
+    return "ok"
+
+
+CHANNEL_LABELS = {
+    "ok": "reachable",
+    "login": "login required",
+    "dead": "dead channel",
+    "unchecked": "not checked (not a web address)",
+}
+
+
+def _crawl_health(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, dict[str, Any]]:
+    rows = _dicts(con, """
+        SELECT target_id, url, status, error, coalesce(robots_blocked, FALSE) AS robots_blocked,
+               coalesce(media_refused, FALSE) AS media_refused
+        FROM fetches WHERE run_id = ? ORDER BY fetch_id""", [run_id])
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        h = out.setdefault(r["target_id"], {"requests": 0, "fetched": 0, "robots_blocked": 0, "robots_urls": [],
+                                            "media_refused": 0, "failures": Counter()})
+        h["requests"] += 1
+        kind = _failure_kind(r)
+        if r["robots_blocked"]:
+            h["robots_blocked"] += 1
+            if len(h["robots_urls"]) < MAX_LISTED_URLS:
+                h["robots_urls"].append(r["url"])
+        elif r["media_refused"]:
+            h["media_refused"] += 1
+        elif kind:
+            h["failures"][kind] += 1
+        else:
+            h["fetched"] += 1
+    return out
+
+
+def _channels(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, list[dict[str, Any]]]:
+    rows = _dicts(con, """
+        SELECT target_id, channel_kind, url, status, final_url, latency_ms, login_required, ok, error, checked_at
+        FROM channel_checks WHERE run_id = ?
+        ORDER BY target_id, channel_kind NULLS LAST, url""", [run_id])
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        r["state"] = classify_channel(r)
+        r["state_label"] = CHANNEL_LABELS[r["state"]]
+        out[r["target_id"]].append(r)
+    return out
+
+
+def _documents(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, list[dict[str, Any]]]:
+    rows = _dicts(con, """
+        SELECT target_id, name, title, url, snapshot_sha256, fetched_at
+        FROM documents WHERE run_id = ? ORDER BY target_id, document_id""", [run_id])
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        out[r["target_id"]].append(r)
+    return out
+
+
+def _previous_scores(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, dict[str, Any]]:
+    """For each target of `run_id`, its latest earlier scored run (score, grade, element decisions)."""
+    prev = _dicts(con, """
+        SELECT s.target_id, s.run_id, s.score, s.grade, r.started_at
+        FROM scores s LEFT JOIN runs r ON r.run_id = s.run_id
+        WHERE s.run_id = (SELECT max(p.run_id) FROM scores p WHERE p.target_id = s.target_id AND p.run_id < ?)
+          AND s.target_id IN (SELECT target_id FROM scores WHERE run_id = ?)
+        ORDER BY s.target_id""", [run_id, run_id])
+    out = {p["target_id"]: p for p in prev}
+    if not out:
+        return out
+    elements = _dicts(con, """
+        SELECT e.target_id, e.element, e.met FROM element_results e
+        JOIN (SELECT s.target_id, max(s.run_id) AS run_id FROM scores s WHERE s.run_id < ? GROUP BY s.target_id) p
+          ON p.target_id = e.target_id AND p.run_id = e.run_id
+        ORDER BY e.target_id, e.element""", [run_id])
+    for e in elements:
+        if e["target_id"] in out:
+            out[e["target_id"]].setdefault("elements", {})[e["element"]] = e["met"]
+    return out
+
+
+def _status(met: bool | None) -> str:
+    return "na" if met is None else ("met" if met else "not_met")
+
+
+def _optional_response_times(con, run_id: int, services: list[dict[str, Any]], redact_urls: bool,
+                              audit_day: _dt.date | None) -> dict[str, Any]:
+    """Stated times (always, from the store) and observed times (when the case-log modules exist)."""
+    names = {s["target_id"]: s["service"] for s in services}
+    evidence_of = {(s["target_id"], q["quote"]): q for s in services for e in s["elements"]
+                   if e["id"] == "stated_response_time" for q in e["evidence"]}
+    stated_times = _optional("response_times", "stated_times")
+    if stated_times is not None:
+        raw = list(stated_times(con, run_id=run_id))
+    else:
+        raw = []
+        for s in services:
+            el = next((e for e in s["elements"] if e["id"] == "stated_response_time"), None)
+            if not el or not el["met"]:
+                continue
+            quote = el["evidence"][0] if el["evidence"] else {}
+            raw += [{"target_id": s["target_id"], "hours": h, "channel": None, "quote": quote.get("quote"),
+                     "document": quote.get("document"), "url": quote.get("url")} for h in el["hours"]]
+    stated = []
+    for r in raw:
+        if r.get("target_id") not in names:
+            continue
+        q = evidence_of.get((r["target_id"], r.get("quote")), {})
+        stated.append({"target_id": r["target_id"], "service": names[r["target_id"]], "hours": r.get("hours"),
+                       "channel": r.get("channel"), "quote": r.get("quote"), "document": r.get("document"),
+                       "url": r.get("url"), "fetched_at": q.get("fetched_at"), "snapshot": q.get("snapshot")})
+    stated.sort(key=lambda r: (r["service"], r["target_id"], r["hours"] or 0, str(r["channel"] or "")))
+
+    legal: list[dict[str, Any]] = []
+    stated_vs_legal = _optional("response_times", "stated_vs_legal")
+    if stated_vs_legal is not None:
+        # rules are judged "in force" as of the audit (run start), so the report is reproducible
+        legal = [dict(r, service=names[r["target_id"]]) for r in stated_vs_legal(con, run_id=run_id, today=audit_day)
+                 if r.get("target_id") in names]
+        legal.sort(key=lambda r: (r["service"], r["target_id"], str(r.get("rule_id") or "")))
+
+    observed: dict[str, Any] = {"available": False, "note": "", "groups": [], "curves": {}, "as_of": None}
+    has_cases = _optional("cases", "has_cases")
+    summarize = _optional("survival", "summarize")
+    km_curves = _optional("survival", "km_curves")
+    has = None
+    if has_cases is None or summarize is None or km_curves is None:
+        observed["note"] = "No case-log analysis is installed in this build, so no observed times are shown."
+    else:
+        has = bool(has_cases(con))
+    if has is False:
+        observed["note"] = "No case logs have been imported into this database, so no observed times are shown."
+    if has:
+        as_of = case_log_end(con)
+        summary = summarize(con, as_of=as_of)
+        groups = [dict(g) for g in summary.get("groups", []) if g.get("target") in names]
+        if redact_urls:
+            groups = [{k: v for k, v in g.items() if "url" not in k.lower()} for g in groups]
+        for g in groups:
+            g["service"] = names[g["target"]]
+        groups.sort(key=lambda g: (g["service"], g["target"], g["channel"] != "all", str(g["channel"])))
+        curves = {}
+        for tid in sorted({g["target"] for g in groups}, key=lambda t: (names[t], t)):
+            c = km_curves(con, tid, as_of=as_of)
+            curves[tid] = {str(ch): [(float(h), float(s)) for h, s in pts] for ch, pts in sorted(c.items())}
+        observed.update(available=True, groups=groups, curves=curves, as_of=summary.get("as_of"),
+                        generated_at=summary.get("generated_at"))
+    return {"stated": stated, "legal": legal, "observed": observed}
+
+
+def case_log_end(con: duckdb.DuckDBPyConnection) -> _dt.datetime | None:
+    """The latest time recorded in the case log: observed times are computed as of then (reproducible)."""
+    row = con.execute("SELECT max(submitted_at), max(acknowledged_at), max(removed_at), max(closed_at) FROM cases"
+                      ).fetchone()
+    times = [t for t in (row or []) if t is not None]
+    return max(times) if times else None
+
+
+def _after(value: Any, bound: _dt.datetime | None) -> bool:
+    """True when an ISO string or datetime `value` lies strictly after `bound` (or there is no bound)."""
+    if bound is None or value is None:
+        return True
+    if isinstance(value, str):
+        try:
+            value = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return True
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value > bound.date()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.timezone.utc)
+    return value > bound
+
+
+def _optional_document_changes(con, services: list[dict[str, Any]], previous: dict[str, dict]) -> dict[str, Any]:
+    names = {s["target_id"]: s["service"] for s in services}
+    list_changes = _optional("changes", "list_changes")
+    if list_changes is None:
+        return {"available": False, "items": []}
+    items = []
+    for tid in sorted(previous, key=lambda t: (names[t], t)):
+        since = previous[tid].get("started_at")
+        for c in list_changes(con, target_id=tid, since=since):
+            # only text changes seen after the previous run (formatting-only versions are left out)
+            if c.get("textual_change", True) and _after(c.get("at") or c.get("date"), since):
+                items.append(dict(c, service=names[tid]))
+    items.sort(key=lambda c: (c["service"], str(c.get("date")), str(c.get("document"))))
+    return {"available": True, "items": items}
+
+
+def load_report_data(con: duckdb.DuckDBPyConnection, run_id: int | None = None, *,
+                     db_label: str = "the database", redact_urls: bool = False) -> dict[str, Any]:
+    """Everything the report shows for one scored run, as plain dicts in a fixed order."""
+    con.execute("SET TimeZone = 'UTC'")
+    run_id = resolve_run(con, run_id, db_label)
+    run = (_dicts(con, "SELECT run_id, kind, started_at, finished_at, status, tool_version FROM runs WHERE run_id = ?",
+                  [run_id]) or [{"run_id": run_id, "kind": None, "started_at": None, "finished_at": None,
+                                 "status": None, "tool_version": None}])[0]
+
+    scores = _dicts(con, """
+        SELECT s.target_id, coalesce(t.name, s.service, s.target_id) AS service,
+               coalesce(s.kind, t.kind) AS kind, s.rubric_version, s.score, s.grade,
+               s.cat_p, s.cat_r, s.cat_t, s.cat_a, t.homepage
+        FROM scores s LEFT JOIN targets t ON t.target_id = s.target_id
+        WHERE s.run_id = ?""", [run_id])
+    scores.sort(key=lambda s: (-(s["score"] or 0.0), s["service"].casefold(), s["target_id"]))
+
+    has_reason = "reason" in _columns(con, "element_results")
+    er = _dicts(con, f"""
+        SELECT target_id, element, category, met, hours{', reason' if has_reason else ''}
+        FROM element_results WHERE run_id = ?""", [run_id])
+    ev = _dicts(con, """
+        SELECT target_id, element, ordinal, document, url, snapshot_sha256, fetched_at, quote
+        FROM evidence WHERE run_id = ? ORDER BY target_id, element, ordinal""", [run_id])
+    evidence: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for e in ev:
+        evidence[(e["target_id"], e["element"])].append({
+            "document": e["document"], "url": e["url"], "snapshot": e["snapshot_sha256"],
+            "fetched_at": e["fetched_at"], "quote": e["quote"]})
+    by_target: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in er:
+        by_target[r["target_id"]][r["element"]] = r
+
+    order = _element_order()
+    health = _crawl_health(con, run_id)
+    channels = _channels(con, run_id)
+    documents = _documents(con, run_id)
+    previous = _previous_scores(con, run_id)
+
+    services: list[dict[str, Any]] = []
+    for s in scores:
+        tid = s["target_id"]
+        stored = by_target.get(tid, {})
+        element_ids = sorted(set(rubric.ELEMENT_IDS) | set(stored), key=lambda x: (order.get(x, len(order)), x))
+        elements = []
+        for eid in element_ids:
+            meta = rubric.BY_ID.get(eid)
+            row = stored.get(eid)
+            met = row["met"] if row else None
+            reason = (row.get("reason") if row and has_reason else None) or ""
+            if not reason:
+                if row is None:
+                    reason = "no result stored for this element"
+                elif met is None:
+                    reason = NA_REASON if meta and meta.ai_only else "not applicable"
+                elif met is False:
+                    reason = NOT_MET_REASON
+            hours = [float(h) for h in (row["hours"] or [])] if row and row.get("hours") else []
+            elements.append({
+                "id": eid, "category": (row["category"] if row else (meta.category if meta else "?")),
+                "title": meta.title if meta else eid, "met": met, "status": _status(met),
+                "reason": reason, "hours": hours, "evidence": evidence.get((tid, eid), []),
+            })
+        h = health.get(tid, {"requests": 0, "fetched": 0, "robots_blocked": 0, "robots_urls": [],
+                             "media_refused": 0, "failures": Counter()})
+        h = dict(h, failures=sorted(h["failures"].items()), failed=sum(h["failures"].values()))
+        chans = channels.get(tid, [])
+        prev = previous.get(tid)
+        change = None
+        if prev:
+            flips = []
+            for el in elements:
+                before = prev.get("elements", {}).get(el["id"], "missing")
+                if before != "missing" and before != el["met"]:
+                    flips.append({"element": el["id"], "title": el["title"], "from": _status(before),
+                                  "to": el["status"], "evidence": el["evidence"][:1]})
+            change = {"previous_run": prev["run_id"], "previous_started_at": prev["started_at"],
+                      "previous_score": prev["score"], "previous_grade": prev["grade"],
+                      "delta": round((s["score"] or 0.0) - (prev["score"] or 0.0), 1), "flips": flips}
+        services.append({
+            "target_id": tid, "service": s["service"], "kind": s["kind"], "homepage": s["homepage"],
+            "score": s["score"], "grade": s["grade"], "rubric_version": s["rubric_version"],
+            "categories": {"P": s["cat_p"], "R": s["cat_r"], "T": s["cat_t"], "A": s["cat_a"]},
+            "elements": elements, "health": h, "channels": chans, "documents": documents.get(tid, []),
+            "dead_channels": [c for c in chans if c["state"] == "dead"],
+            "login_channels": [c for c in chans if c["state"] == "login"],
+            "change": change,
+        })
+
+    rubric_versions = sorted({s["rubric_version"] for s in services if s["rubric_version"]})
+    totals = {
+        "services": len(services),
+        "documents": sum(len(s["documents"]) for s in services),
+        "requests": sum(s["health"]["requests"] for s in services),
+        "fetched": sum(s["health"]["fetched"] for s in services),
+        "failed": sum(s["health"]["failed"] for s in services),
+        "robots_blocked": sum(s["health"]["robots_blocked"] for s in services),
+        "media_refused": sum(s["health"]["media_refused"] for s in services),
+        "channels": sum(len(s["channels"]) for s in services),
+        "dead_channels": sum(len(s["dead_channels"]) for s in services),
+        "login_channels": sum(len(s["login_channels"]) for s in services),
+        "quotes": len(ev),
+    }
+    kinds = sorted(Counter(s["kind"] or "unknown" for s in services).items(), key=lambda kv: (-kv[1], kv[0]))
+
+    coverage = []
+    for e in rubric.ELEMENTS:
+        applicable = [s for s in services if next(x for x in s["elements"] if x["id"] == e.id)["met"] is not None]
+        met = [s for s in applicable if next(x for x in s["elements"] if x["id"] == e.id)["met"]]
+        coverage.append({"id": e.id, "title": e.title, "category": e.category,
+                         "met": len(met), "applicable": len(applicable)})
+
+    started = run.get("started_at")
+    audit_day = started.date() if isinstance(started, _dt.datetime) else None
+    response = _optional_response_times(con, run_id, services, redact_urls, audit_day)
+    changed = [s for s in services if s["change"]]
+    prev_runs = sorted({s["change"]["previous_run"] for s in changed})
+    changes = {"has_previous": bool(changed), "previous_runs": prev_runs,
+               "services": [s for s in changed if s["change"]["flips"] or s["change"]["delta"]],
+               "documents": _optional_document_changes(con, services, previous) if changed
+               else {"available": False, "items": []}}
+
+    return {
+        "run": run, "run_id": run_id, "rubric": rubric_data(), "rubric_versions": rubric_versions,
+        "rubric_mismatch": any(v != rubric.RUBRIC_VERSION for v in rubric_versions),
+        "services": services, "kinds": kinds, "totals": totals, "coverage": coverage,
+        "response": response, "changes": changes,
+    }
