@@ -1,0 +1,80 @@
+"""Benchmark of riskaudit.extract: milliseconds per page on real policy pages.
+
+Wall and CPU (process) time are both reported: the CPU figure is less disturbed by other jobs
+on a shared machine. Uses ../shared/corpus/dev/html (raw HTML/PDF snapshots) when present, else the project's own
+test fixtures. Each document is extracted REPEAT times after one warm-up pass (the first call
+loads the language model, ~0.5 s, once per process). Prints a table and writes
+bench/results/extract.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from riskaudit.extract import extract  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "dev" / "html"
+FIXTURES = ROOT / "tests" / "fixtures" / "extract"
+REPEAT = 5
+
+
+def documents() -> tuple[str, list[Path]]:
+    if CORPUS.is_dir():
+        docs = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".html", ".pdf") and p.stat().st_size)
+        if docs:
+            return str(CORPUS), docs
+    return str(FIXTURES), sorted(FIXTURES.glob("*.html"))
+
+
+def main() -> int:
+    source, docs = documents()
+    rows = []
+    for p in docs:
+        body = p.read_bytes()
+        ctype = "application/pdf" if p.suffix == ".pdf" else "text/html"
+        extract(body, content_type=ctype)          # warm-up (language model, caches)
+        times, cpu = [], []
+        for _ in range(REPEAT):
+            t0, c0 = time.perf_counter(), time.process_time()
+            e = extract(body, content_type=ctype)
+            cpu.append((time.process_time() - c0) * 1000)
+            times.append((time.perf_counter() - t0) * 1000)
+        rows.append({"doc": str(p.relative_to(p.parents[1])), "kind": p.suffix[1:],
+                     "kb": round(len(body) / 1024, 1), "ms": round(statistics.median(times), 1), "cpu_ms": round(statistics.median(cpu), 1),
+                     "text_chars": len(e.text)})
+    html = [r for r in rows if r["kind"] == "html"]
+    for r in rows:
+        print(f"{r['doc'][:48]:48} {r['kind']:4} {r['kb']:8.1f} KB {r['ms']:8.1f} ms "
+              f"{r['cpu_ms']:8.1f} cpu-ms {r['text_chars']:8} chars")
+    summary = {
+        "source": source,
+        "documents": len(rows),
+        "html_median_ms": round(statistics.median(r["ms"] for r in html), 1) if html else None,
+        "html_ms_per_100kb": round(sum(r["ms"] for r in html) / sum(r["kb"] for r in html) * 100, 1)
+        if html else None,
+        "html_max_ms": max((r["ms"] for r in html), default=None),
+        "html_median_cpu_ms": round(statistics.median(r["cpu_ms"] for r in html), 1) if html else None,
+        "html_cpu_ms_per_100kb": round(sum(r["cpu_ms"] for r in html) / sum(r["kb"] for r in html) * 100, 1)
+        if html else None,
+        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        "rows": rows,
+    }
+    print(f"HTML: median {summary['html_median_ms']} ms/page wall "
+          f"({summary['html_median_cpu_ms']} ms CPU), {summary['html_ms_per_100kb']} ms per 100 KB "
+          f"({summary['html_cpu_ms_per_100kb']} CPU), max {summary['html_max_ms']} ms; "
+          f"{len(html)} pages from {source}; load average {summary['load_average_1min']}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "extract.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
