@@ -1,0 +1,303 @@
+"""Stated response times by reporting channel, and their compliance with legal deadlines.
+
+The audit stores every quote that backs `stated_response_time` in `evidence` (and the hours
+in `element_results.hours`). Here each commitment is re-read from its quote, converted to
+hours (`audits.timeparse.commitments` when available, else a small built-in parser) and
+tagged with the channel it applies to (ncii / copyright / illegal_content / general) from
+keyword cues in its sentence. `stated_vs_legal` then compares, per target and applicable
+rule of `audits/rules/legal_deadlines.yaml`, the shortest stated time for the rule's content
+type (or a general one, saying so) with the legal deadline.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from riskaudit.errors import UserError
+
+RULES_PATH = Path(__file__).parent / "rules" / "legal_deadlines.yaml"
+STATED_CHANNELS = ("ncii", "copyright", "illegal_content", "general")
+KINDS = ("social", "dating", "adult", "host", "ai_tool")
+CONTENT_TYPES = {"ncii": "ncii", "copyright": "copyright", "illegal_content": "illegal_content",
+                 "csam": "illegal_content"}   # rule content_type -> stated-time channel
+RULE_FIELDS = ("id", "name", "jurisdiction", "content_type", "deadline_hours", "applies_to_kinds",
+               "source", "effective")
+OPTIONAL_RULE_FIELDS = ("trigger", "notes")
+
+_CUES = {
+    "ncii": re.compile(r"intimate|non[- ]?consensual|\bncii\b|\bnud(e|es|ity)\b|revenge porn|"
+                       r"take it down|sextortion|sexual(ly explicit)? (image|imagery|photo|video)", re.I),
+    "copyright": re.compile(r"copyright|\bdmca\b|infring", re.I),
+    "illegal_content": re.compile(r"illegal|unlawful|\bcsam\b|child sexual|law enforcement|court order", re.I),
+}
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n+")
+
+
+# ---------------------------------------------------------------- commitments (hours)
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+              "nine": 9, "ten": 10, "twelve": 12, "fourteen": 14, "twenty-four": 24, "twenty four": 24,
+              "thirty": 30, "thirty-six": 36, "forty-eight": 48, "forty eight": 48,
+              "seventy-two": 72, "seventy two": 72}
+_UNIT_HOURS = {"minute": 1 / 60, "hour": 1, "hr": 1, "h": 1, "day": 24, "week": 168}
+_FALLBACK = re.compile(
+    r"\b(?P<num>\d+(?:\.\d+)?|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
+    r"(?:\s*(?:-|–|to)\s*(?P<num2>\d+(?:\.\d+)?))?"
+    r"(?:\s*\(\d+\))?[\s-]*(?:business\s+|working\s+|calendar\s+)?"
+    r"(?P<unit>minutes?|hours?|hrs?|h|days?|weeks?)\b", re.I)
+
+
+def _fallback_commitments(text: str) -> list[float]:
+    """Hours for each 'N unit' in `text` (1 day = 24 h, 1 business day = 24 h, 1 week = 168 h).
+
+    Used only when `audits.timeparse` is not installed; ranges count at their upper bound.
+    """
+    out = []
+    for m in _FALLBACK.finditer(text):
+        raw = (m.group("num2") or m.group("num")).lower()
+        num = float(_NUM_WORDS[raw]) if raw in _NUM_WORDS else float(raw)
+        unit = m.group("unit").lower().rstrip("s") or "h"
+        hours = num * _UNIT_HOURS.get(unit, 1)
+        if hours not in out:
+            out.append(hours)
+    return out
+
+
+def _commitments(text: str) -> list[float]:
+    try:
+        from audits.timeparse import commitments
+    except ImportError:
+        return _fallback_commitments(text)
+    return [float(h) for h in commitments(text)]
+
+
+def channels_of(text: str) -> list[str]:
+    """Channels whose keyword cues appear in `text` (ncii, copyright, illegal_content)."""
+    return [ch for ch, rx in _CUES.items() if rx.search(text)]
+
+
+def tag_commitments(quote: str, document: str | None = None) -> list[tuple[float, str]]:
+    """(hours, channel) for each commitment in a quote.
+
+    Channel comes from the cues of the sentence holding the commitment; else from the whole
+    quote when it names exactly one channel; else from the document's title/name when that
+    names exactly one (a page called "Report intimate images"); else `general`. A sentence
+    naming several channels yields one row per channel.
+    """
+    fallback = ["general"]
+    for context in (quote, document or ""):
+        chans = channels_of(context)
+        if len(chans) == 1:
+            fallback = chans
+            break
+        if chans:
+            break
+    out: list[tuple[float, str]] = []
+    for sentence in _SENTENCE.split(quote):
+        hours = _commitments(sentence)
+        if not hours:
+            continue
+        chans = channels_of(sentence) or fallback
+        out += [(h, ch) for h in hours for ch in chans if (h, ch) not in out]
+    if not out:
+        chans = channels_of(quote) or fallback
+        out = [(h, ch) for h in _commitments(quote) for ch in chans if (h, ch) not in out]
+    return out
+
+
+# ---------------------------------------------------------------- stated times
+def _scored_run(con, run_id):
+    if run_id is not None:
+        return run_id
+    try:
+        row = con.execute("SELECT max(run_id) FROM scores").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def _num(h: float):
+    return int(h) if float(h).is_integer() else round(float(h), 2)
+
+
+def stated_times(con: duckdb.DuckDBPyConnection, run_id: int | None = None) -> list[dict]:
+    """Every stated commitment of a scored run (default: latest), one row per (hours, channel).
+
+    Keys: target_id, hours, channel, quote, document, url. Hours the audit recorded in
+    `element_results.hours` that no quote yields are added with channel `general` and no quote.
+    """
+    run_id = _scored_run(con, run_id)
+    if run_id is None:
+        return []
+    quotes = con.execute(
+        "SELECT target_id, quote, document, url FROM evidence WHERE run_id = ? "
+        "AND element = 'stated_response_time' ORDER BY target_id, ordinal", [run_id]).fetchall()
+    recorded = dict(con.execute(
+        "SELECT target_id, hours FROM element_results WHERE run_id = ? AND element = 'stated_response_time' "
+        "AND hours IS NOT NULL", [run_id]).fetchall())
+    rows: list[dict] = []
+    seen: dict[str, set[float]] = {}
+    for target_id, quote, document, url in quotes:
+        for hours, channel in tag_commitments(quote, document):
+            rows.append({"target_id": target_id, "hours": _num(hours), "channel": channel,
+                         "quote": quote, "document": document, "url": url})
+            seen.setdefault(target_id, set()).add(float(hours))
+    for target_id, hours_list in sorted(recorded.items()):
+        for h in hours_list or []:
+            if float(h) not in seen.get(target_id, set()):
+                rows.append({"target_id": target_id, "hours": _num(h), "channel": "general",
+                             "quote": None, "document": None, "url": None})
+    rows.sort(key=lambda r: (r["target_id"], STATED_CHANNELS.index(r["channel"]), r["hours"]))
+    return rows
+
+
+# ---------------------------------------------------------------- legal deadlines
+def load_rules(path: str | Path | None = None) -> list[dict]:
+    """Load and validate the legal-deadline rules; errors name the file, the rule and the field."""
+    path = Path(path) if path else RULES_PATH
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"rules file {path} not found") from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise UserError(f"{path}: expected a mapping with a `rules:` list")
+    problems: list[str] = []
+    rules: list[dict] = []
+    ids: set[str] = set()
+    for i, rule in enumerate(data["rules"], 1):
+        where = f"rule {i}"
+        if not isinstance(rule, dict):
+            problems.append(f"{where}: expected a mapping of fields")
+            continue
+        if rule.get("id"):
+            where = f"rule {i} ({rule['id']})"
+        bad = []
+        missing = [f for f in RULE_FIELDS if rule.get(f) in (None, "")]
+        if missing:
+            bad.append("missing " + ", ".join(missing))
+        unknown = [f for f in rule if f not in RULE_FIELDS + OPTIONAL_RULE_FIELDS]
+        if unknown:
+            bad.append("unknown field(s) " + ", ".join(map(str, unknown)))
+        rid = str(rule.get("id", ""))
+        if rid and not re.fullmatch(r"[A-Za-z0-9_-]+", rid):
+            bad.append(f"id {rid!r} must use letters, digits, _ or -")
+        if rid in ids:
+            bad.append(f"duplicate id {rid!r}")
+        ids.add(rid)
+        if rule.get("content_type") not in (None, "") and rule["content_type"] not in CONTENT_TYPES:
+            bad.append(f"content_type {rule['content_type']!r} not one of {', '.join(CONTENT_TYPES)}")
+        dh = rule.get("deadline_hours")
+        if dh is not None and (isinstance(dh, bool) or not isinstance(dh, (int, float)) or dh <= 0):
+            bad.append(f"deadline_hours {dh!r} must be a positive number")
+        kinds = rule.get("applies_to_kinds")
+        if kinds is not None and kinds != "all":
+            if not isinstance(kinds, list) or not kinds or any(k not in KINDS for k in kinds):
+                bad.append(f"applies_to_kinds {kinds!r} must be `all` or a list of {', '.join(KINDS)}")
+        eff = rule.get("effective")
+        if eff is not None and not isinstance(eff, _dt.date):
+            try:
+                eff = _dt.date.fromisoformat(str(eff))
+            except ValueError:
+                bad.append(f"effective {eff!r} must be a date YYYY-MM-DD")
+        if isinstance(eff, _dt.datetime):
+            eff = eff.date()
+        if bad:
+            problems.append(f"{where}: " + "; ".join(bad))
+            continue
+        rules.append({**{k: rule.get(k) for k in RULE_FIELDS + OPTIONAL_RULE_FIELDS},
+                      "effective": eff, "deadline_hours": float(dh),
+                      "jurisdiction": str(rule["jurisdiction"]).strip()})
+    if problems:
+        raise UserError(f"{path}: invalid rules (fix and re-run):\n  " + "\n  ".join(problems))
+    return rules
+
+
+def _applies(rule: dict, kind: str, jurisdictions: list[str]) -> tuple[bool, bool]:
+    """(applies, jurisdiction assumed because the target lists none)."""
+    kinds = rule["applies_to_kinds"]
+    if kinds != "all" and kind not in kinds:
+        return False, False
+    if not jurisdictions:
+        return True, True
+    return rule["jurisdiction"].lower() in {j.strip().lower() for j in jurisdictions}, False
+
+
+def stated_vs_legal(con: duckdb.DuckDBPyConnection, run_id: int | None = None,
+                    rules_path: str | Path | None = None, today=None) -> list[dict]:
+    """One finding per (scored target, applicable rule).
+
+    `status`: states_within_deadline | states_longer | states_no_time. The shortest stated
+    time for the rule's content type is compared; without one, the shortest general time
+    (`basis: "general"`). `in_force` is False before the rule's effective date.
+    """
+    rules = load_rules(rules_path)
+    today = today or _dt.date.today()
+    if isinstance(today, str):
+        try:
+            today = _dt.date.fromisoformat(today[:10])
+        except ValueError:
+            raise UserError(f"date {today!r} is not YYYY-MM-DD") from None
+    if isinstance(today, _dt.datetime):
+        today = today.date()
+    run_id = _scored_run(con, run_id)
+    if run_id is None:
+        return []
+    targets = con.execute(
+        "SELECT s.target_id, coalesce(t.name, s.service), coalesce(t.kind, s.kind), t.jurisdictions "
+        "FROM scores s LEFT JOIN targets t USING (target_id) WHERE s.run_id = ? ORDER BY s.target_id",
+        [run_id]).fetchall()
+    stated = stated_times(con, run_id)
+    findings = []
+    for target_id, name, kind, jurisdictions in targets:
+        mine = [s for s in stated if s["target_id"] == target_id]
+        for rule in rules:
+            applies, assumed = _applies(rule, kind, jurisdictions or [])
+            if not applies:
+                continue
+            channel = CONTENT_TYPES[rule["content_type"]]
+            specific = [s for s in mine if s["channel"] == channel]
+            general = [s for s in mine if s["channel"] == "general"]
+            pool, basis = (specific, channel) if specific else (general, "general") if general else ([], None)
+            best = min(pool, key=lambda s: s["hours"]) if pool else None
+            if best is None:
+                status = "states_no_time"
+            elif best["hours"] <= rule["deadline_hours"]:
+                status = "states_within_deadline"
+            else:
+                status = "states_longer"
+            in_force = today >= rule["effective"]
+            findings.append({
+                "target_id": target_id, "service": name, "kind": kind, "rule_id": rule["id"],
+                "rule": rule["name"], "jurisdiction": rule["jurisdiction"],
+                "content_type": rule["content_type"], "deadline_hours": _num(rule["deadline_hours"]),
+                "effective": rule["effective"].isoformat(), "in_force": in_force,
+                "jurisdiction_assumed": assumed, "status": status,
+                "stated_hours": best["hours"] if best else None, "basis": basis,
+                "quote": best["quote"] if best else None, "document": best["document"] if best else None,
+                "url": best["url"] if best else None, "source": rule["source"],
+                "finding": _finding_text(name, rule, status, best, basis, in_force, assumed),
+            })
+    return findings
+
+
+def _finding_text(name, rule, status, best, basis, in_force, assumed) -> str:
+    deadline = f"{_num(rule['deadline_hours'])} h"
+    if status == "states_no_time":
+        text = f"{name} states no response time for {rule['content_type']} reports ({rule['id']}: {deadline})."
+    else:
+        which = "its general" if basis == "general" else f"its {basis}"
+        verdict = "within" if status == "states_within_deadline" else "longer than"
+        text = (f"{name}: {which} stated time ({best['hours']} h) is {verdict} the {deadline} deadline "
+                f"of {rule['id']}.")
+    if not in_force:
+        text += f" Not yet in force (effective {rule['effective'].isoformat()})."
+    if assumed:
+        text += f" The target lists no jurisdictions: assumed to be covered by {rule['jurisdiction']} law."
+    if rule.get("notes"):
+        text += f" Note: {rule['notes']}"
+    return text
