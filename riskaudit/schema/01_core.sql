@@ -40,8 +40,10 @@ CREATE TABLE IF NOT EXISTS fetches (
     robots_blocked  BOOLEAN DEFAULT FALSE,
     media_refused   BOOLEAN DEFAULT FALSE,
     snapshot_sha256 VARCHAR,                     -- raw body in `snapshots` (never for media)
-    fetched_at      TIMESTAMPTZ NOT NULL
+    fetched_at      TIMESTAMPTZ NOT NULL,
+    attempts        INTEGER                      -- HTTP requests sent for this row: retries and redirect hops included; 0 when refused before sending
 );
+ALTER TABLE fetches ADD COLUMN IF NOT EXISTS attempts INTEGER;
 
 CREATE TABLE IF NOT EXISTS snapshots (
     sha256       VARCHAR PRIMARY KEY,            -- of the raw body

@@ -1,0 +1,186 @@
+"""Item pipeline: write the crawl's evidence to DuckDB through one connection, in batches.
+
+Opens the store and the `runs` row when the spider opens, upserts the targets, buffers
+fetches/snapshots/documents/channel_checks rows and inserts them with Arrow batches every
+RISKAUDIT_FLUSH_ROWS items and at close. A crash leaves the run 'running' (or 'failed') with
+the rows flushed so far; earlier runs are never touched.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import zlib
+
+import pyarrow as pa
+from scrapy import signals
+
+from crawler.extraction import Extractor, worker_count
+from crawler.middlewares import ROBOTS_FETCHED
+from riskaudit import store
+
+logger = logging.getLogger(__name__)
+
+FETCH_COLS = {
+    "run_id": pa.int32(), "target_id": pa.string(), "purpose": pa.string(), "url": pa.string(),
+    "final_url": pa.string(), "status": pa.int32(), "error": pa.string(), "latency_ms": pa.float64(),
+    "bytes": pa.int64(), "content_type": pa.string(), "robots_blocked": pa.bool_(),
+    "media_refused": pa.bool_(), "attempts": pa.int32(), "snapshot_sha256": pa.string(),
+    "fetched_at": pa.timestamp("us", tz="UTC"),
+}
+SNAPSHOT_COLS = {
+    "sha256": pa.string(), "content_type": pa.string(), "size": pa.int64(), "compression": pa.string(),
+    "body": pa.binary(), "first_seen": pa.timestamp("us", tz="UTC"),
+}
+DOCUMENT_COLS = {
+    "run_id": pa.int32(), "target_id": pa.string(), "doc_type": pa.string(), "name": pa.string(),
+    "url": pa.string(), "final_url": pa.string(), "title": pa.string(), "language": pa.string(),
+    "text": pa.string(), "text_sha256": pa.string(), "snapshot_sha256": pa.string(),
+    "fetched_at": pa.timestamp("us", tz="UTC"), "source": pa.string(),
+}
+CHANNEL_COLS = {
+    "run_id": pa.int32(), "target_id": pa.string(), "channel_kind": pa.string(), "url": pa.string(),
+    "status": pa.int32(), "final_url": pa.string(), "latency_ms": pa.float64(),
+    "login_required": pa.bool_(), "ok": pa.bool_(), "error": pa.string(), "checked_at": pa.timestamp("us", tz="UTC"),
+}
+TABLES = {"fetches": FETCH_COLS, "snapshots": SNAPSHOT_COLS, "documents": DOCUMENT_COLS,
+          "channel_checks": CHANNEL_COLS}
+
+
+def _is_ok(status) -> bool:
+    return status is not None and 200 <= int(status) < 300
+
+
+class DuckDBPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.flush_rows = crawler.settings.getint("RISKAUDIT_FLUSH_ROWS", 500)
+        self.con = None
+        self.run_id: int | None = None
+        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.snapshots_seen: set[str] = set()
+        self.extractor = Extractor(worker_count(crawler.settings.get("RISKAUDIT_EXTRACT_WORKERS", "auto")))
+        crawler.signals.connect(self.robots_fetched, signal=ROBOTS_FETCHED)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        try:
+            self.con = store.connect(spider.db_path)
+        except Exception as exc:   # e.g. the file is locked by another process: say so, stop
+            spider.fatal_error = str(exc)
+            raise
+        registry = spider.registry
+        self.run_id = store.start_run(self.con, "crawl", registry_path=registry.path,
+                                      registry_sha256=registry.sha256,
+                                      settings=json.dumps(spider.effective_settings(), sort_keys=True))
+        spider.run_id = self.run_id
+        for t in spider.targets:
+            store.upsert_target(self.con, t.id, t.name, t.kind, t.jurisdictions, t.homepage)
+        logger.info("riskaudit crawl run %s started -> %s", self.run_id, spider.db_path)
+
+    def close_spider(self, spider=None):
+        """Flush the buffers; the run's status is set at `spider_closed`, which knows the reason."""
+        self.flush()
+
+    def spider_closed(self, spider=None, reason=None):
+        self.extractor.close()
+        if self.con is None:
+            return
+        try:
+            self.flush()
+            status = "finished" if reason == "finished" else "failed"
+            store.finish_run(self.con, self.run_id, status)
+            logger.info("riskaudit crawl run %s %s (%s)", self.run_id, status, reason)
+        finally:
+            self.con.close()
+            self.con = None
+
+    # -- items ---------------------------------------------------------------------------
+    def robots_fetched(self, row):
+        self._add("fetches", dict(row, run_id=self.run_id, snapshot_sha256=None))
+
+    async def process_item(self, item, spider=None):
+        data = dict(item)
+        body = data.pop("body", None)
+        snapshot = None
+        media = bool(data.get("media_refused"))
+        if body is not None and not media and _is_ok(data.get("status")):
+            snapshot = self._snapshot(body, data.get("content_type"), data["fetched_at"])
+        row = {k: data.get(k) for k in FETCH_COLS if k not in ("run_id", "snapshot_sha256")}
+        row.update(run_id=self.run_id, snapshot_sha256=snapshot,
+                   robots_blocked=bool(data.get("robots_blocked")), media_refused=media,
+                   attempts=data.get("attempts") or 0)
+        if snapshot and data.get("doc_type"):
+            row["error"] = await self._document(data, body, snapshot) or row["error"]
+        self._add("fetches", row)
+        if data.get("purpose") == "channel":
+            self._channel(data)
+        return item
+
+    def _snapshot(self, body: bytes, content_type, fetched_at) -> str:
+        digest = store.sha256_hex(body)
+        if digest not in self.snapshots_seen:
+            self.snapshots_seen.add(digest)
+            self._add("snapshots", {"sha256": digest, "content_type": content_type, "size": len(body),
+                                    "compression": "zlib", "body": zlib.compress(body, 3),
+                                    "first_seen": fetched_at})
+        return digest
+
+    async def _document(self, data: dict, body: bytes, snapshot: str) -> str | None:
+        """Extract and buffer a documents row; return an error label when extraction fails."""
+        url = data.get("final_url") or data["url"]
+        try:
+            ex = await self.extractor(body, data.get("content_type"), url)
+        except Exception as exc:  # extraction must never stop the crawl; the fetch row says why
+            logger.warning("extraction failed for %s: %s", url, exc)
+            return f"extract_failed: {type(exc).__name__}: {exc}"[:200]
+        text = ex.text or ""
+        self._add("documents", {
+            "run_id": self.run_id, "target_id": data["target_id"], "doc_type": data["doc_type"],
+            "name": data.get("doc_name") or ex.title, "url": data["url"], "final_url": url,
+            "title": ex.title, "language": ex.language, "text": text,
+            "text_sha256": store.sha256_hex(text), "snapshot_sha256": snapshot,
+            "fetched_at": data["fetched_at"], "source": "crawl",
+        })
+        return None
+
+    def _channel(self, data: dict) -> None:
+        status = data.get("status")
+        login = data.get("login_required")
+        self._add("channel_checks", {
+            "run_id": self.run_id, "target_id": data["target_id"], "channel_kind": data.get("channel_kind"),
+            "url": data["url"], "status": status, "final_url": data.get("final_url"),
+            "latency_ms": data.get("latency_ms"), "login_required": login,
+            "ok": (status == 200 and not login) if status is not None else False,
+            "error": data.get("error"), "checked_at": data["fetched_at"],
+        })
+
+    # -- batching ------------------------------------------------------------------------
+    def _add(self, table: str, row: dict) -> None:
+        self.buffers[table].append(row)
+        if sum(len(b) for b in self.buffers.values()) >= self.flush_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.con is None:
+            return
+        # snapshots first: documents/fetches reference them
+        for table in ("snapshots", "fetches", "documents", "channel_checks"):
+            rows = self.buffers[table]
+            if not rows:
+                continue
+            cols = TABLES[table]
+            batch = pa.table({c: pa.array([r.get(c) for r in rows], type=t) for c, t in cols.items()})
+            names = ", ".join(cols)
+            verb = "INSERT OR IGNORE" if table == "snapshots" else "INSERT"
+            self.con.register("_ra_batch", batch)
+            try:
+                self.con.execute(f"{verb} INTO {table} ({names}) SELECT {names} FROM _ra_batch")
+            finally:
+                self.con.unregister("_ra_batch")
+            self.buffers[table] = []

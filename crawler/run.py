@@ -1,0 +1,67 @@
+"""Child-process entry point of `run_crawl`: one Scrapy crawl per process (Twisted's reactor
+cannot be restarted), result written as JSON to `--result FILE`.
+
+    python -m crawler.run --registry FILE --db FILE [--allow-private] [--target ID ...]
+                          [--settings JSON] --result FILE
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.run")
+    parser.add_argument("--registry", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--allow-private", action="store_true")
+    parser.add_argument("--target", action="append")
+    parser.add_argument("--settings", default="{}")
+    parser.add_argument("--result", required=True)
+    args = parser.parse_args(argv)
+
+    def write(result: dict) -> None:
+        with open(args.result, "w", encoding="utf-8") as fh:
+            json.dump(result, fh)
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from riskaudit.errors import UserError
+    try:
+        from scrapy.crawler import CrawlerProcess
+        from scrapy.utils.project import get_project_settings
+
+        from crawler.spiders.policies import PoliciesSpider
+
+        settings = get_project_settings()
+        settings.setdict(json.loads(args.settings), priority="cmdline")
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(PoliciesSpider)
+        process.crawl(crawler, registry=args.registry, db=args.db, allow_private=args.allow_private,
+                      targets=args.target)
+        process.start()
+    except UserError as exc:
+        write({"error": str(exc)})
+        return 2
+    spider = crawler.spider
+    run_id = getattr(spider, "run_id", None) if spider else None
+    if run_id is None:
+        fatal = getattr(spider, "fatal_error", None)
+        if fatal:
+            write({"error": fatal})
+            return 2
+        write({"error": "the crawl did not start (see the log above)"})
+        return 1
+    import resource
+    reason = crawler.stats.get_value("finish_reason")
+    write({"run_id": run_id, "finish_reason": reason,
+           "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+           "children_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+           "stats": {
+        k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}})
+    return 0 if reason == "finished" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
