@@ -3,7 +3,7 @@
 Order (see settings.DOWNLOADER_MIDDLEWARES), engine side first:
  40 MediaGuardMiddleware      refuse image/video/audio URLs before any request (redirects included)
  45 PrivateAddressMiddleware  refuse private/loopback/link-local/reserved hosts (unless allowed)
-100 RobotsTxtMiddleware       (Scrapy) robots.txt
+100 RobotsTxtObeyMiddleware   Scrapy's robots.txt check, fixed for requests that wait on the same host
 540 ExchangeRecorderMiddleware records the robots.txt exchanges (the spider records all others)
 550 BackoffRetryMiddleware    Scrapy's retry with exponential backoff / Retry-After
 DownloadGuard (extension) counts the requests handed to the download handler (signal
@@ -18,6 +18,7 @@ import time
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Request
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -131,6 +132,25 @@ def _retry_after(response) -> float | None:
 def _is_robots_request(request: Request) -> bool:
     return request.meta.get("dont_obey_robotstxt") and "ra_purpose" not in request.meta \
         and urlparse_cached(request).path == "/robots.txt"
+
+
+class RobotsTxtObeyMiddleware(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, made to check every request against robots.txt.
+
+    While a host's robots.txt is being fetched, Scrapy parks the host's other requests on one
+    shared Deferred. Under the asyncio reactor each waiter is adapted with `Deferred.asFuture`,
+    whose callback returns None, so only the first waiter receives the parser and the others
+    see None and pass unchecked. Once the Deferred has fired, `_parsers[netloc]` holds the real
+    parser (or None when robots.txt failed), so a waiter that got None looks it up there.
+    """
+
+    async def robot_parser(self, request: Request):
+        parser = await super().robot_parser(request)
+        if parser is None:
+            cached = self._parsers.get(urlparse_cached(request).netloc)
+            if cached is not None and hasattr(cached, "allowed"):
+                return cached
+        return parser
 
 
 class ExchangeRecorderMiddleware:

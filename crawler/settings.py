@@ -44,6 +44,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt: media URLs and private hosts are refused without any request.
     "crawler.middlewares.MediaGuardMiddleware": 40,
     "crawler.middlewares.PrivateAddressMiddleware": 45,
+    # Scrapy's robots.txt check, fixed so that requests queued behind robots.txt are checked too.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtObeyMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     # After retries/redirects (response side): sees final outcomes; records robots.txt exchanges.

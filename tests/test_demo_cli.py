@@ -79,8 +79,6 @@ def test_crawl_captures_every_demo_trap(demo_run):
     assert channels[("chirply", "/report/intimate-imagery")][:2] == (200, True)
 
 
-@pytest.mark.xfail(strict=False, reason="crawler: document requests to the demo's 127.0.0.1 sites are "
-                   "not yet checked against robots.txt (nimbuscdn /legal/transparency is Disallowed)")
 def test_crawl_obeys_demo_robots_txt(demo_run):
     con = _crawled(demo_run)
     try:
