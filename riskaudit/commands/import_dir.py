@@ -1,11 +1,20 @@
-"""`riskaudit import-dir` (not implemented yet)."""
+"""`riskaudit import-dir`: import a dated folder layout <Service>/<Document>/<YYYY-MM-DD>*.md and score it."""
+from __future__ import annotations
+
+from audits.importers.dated_dir import import_dir
 from riskaudit.commands import add_command
-from riskaudit.errors import UserError
+from riskaudit.commands.import_ota import add_import_options, run_import
 
 
 def run(args) -> int:
-    raise UserError("not implemented yet")
+    return run_import(args, import_dir)
 
 
 def register(subparsers) -> None:
-    add_command(subparsers, "import-dir", "(not implemented yet)", ["riskaudit import-dir --help"], run)
+    p = add_command(
+        subparsers, "import-dir",
+        "Import dated policy versions from <Service>/<Document>/<YYYY-MM-DD>*.md and score each state.",
+        ["riskaudit import-dir history/ --db history.duckdb --kinds kinds.csv",
+         "riskaudit import-dir history/ --db history.duckdb --kinds kinds.csv --service Reddit"],
+        run)
+    add_import_options(p, "folder holding <Service>/<Document>/<YYYY-MM-DD>*.md")

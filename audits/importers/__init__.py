@@ -1,0 +1,161 @@
+"""Archive importers: shared pieces for turning historical policy versions into dated documents.
+
+`ota.py` reads an Open Terms Archive *versions* git repository, `dated_dir.py` a folder layout
+`<Service>/<Document>/<YYYY-MM-DD>*.md`. Both write `documents` rows (one per version, with
+`fetched_at` = the version date) under one run of kind `import-ota` / `import-dir`, upsert the
+targets, skip versions already stored (re-import is idempotent), then score the history
+(`audits.changes.sync`).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from audits import rubric
+from audits.changes import bulk_insert
+from riskaudit import store
+from riskaudit.errors import UserError
+
+
+def slugify(name: str) -> str:
+    """Target id of a service name: lower-case ASCII words joined by '-' ("Stability AI" → "stability-ai")."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "service-" + store.sha256_hex(name)[:8]
+
+
+def doc_type_of(name: str) -> str:
+    """`documents.doc_type` of an archive document name ("Terms of Service" → "terms_of_service")."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "document"
+
+
+def load_kinds(path: str | Path | None) -> dict[str, str]:
+    """Read KINDS.csv (header `service,kind`) → {service name (case-folded): kind}."""
+    if not path:
+        return {}
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"kinds file {path} not found: give a CSV with header `service,kind`")
+    out: dict[str, str] = {}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not {"service", "kind"} <= {f.strip().lower() for f in reader.fieldnames}:
+            raise UserError(f"{path}: the header must be `service,kind` (found {reader.fieldnames})")
+        for lineno, row in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            if not row.get("service"):
+                continue
+            if row.get("kind") not in rubric.KINDS:
+                raise UserError(f"{path}:{lineno}: kind {row.get('kind')!r} for {row['service']!r} is not one of "
+                                f"{', '.join(rubric.KINDS)}")
+            out[row["service"].casefold()] = row["kind"]
+    return out
+
+
+def resolve_kinds(con: duckdb.DuckDBPyConnection, services: list[str], kinds: dict[str, str],
+                  default_kind: str | None, kinds_path: str | Path | None) -> dict[str, str]:
+    """Kind of every service: KINDS.csv, else the stored target's kind, else --default-kind, else UserError."""
+    if default_kind and default_kind not in rubric.KINDS:
+        raise UserError(f"--default-kind {default_kind!r} is not one of {', '.join(rubric.KINDS)}")
+    out, missing = {}, []
+    for service in services:
+        kind = kinds.get(service.casefold())
+        if not kind:
+            row = con.execute("SELECT kind FROM targets WHERE target_id = ?", [slugify(service)]).fetchone()
+            kind = row[0] if row else default_kind
+        if kind:
+            out[service] = kind
+        else:
+            missing.append(service)
+    if missing:
+        where = f"add them to {kinds_path}" if kinds_path else "give --kinds KINDS.csv (header service,kind)"
+        raise UserError(f"no kind for {len(missing)} service(s): {', '.join(missing)}; {where} or pass --default-kind KIND")
+    return out
+
+
+@dataclass
+class ImportStats:
+    services: set[str] = field(default_factory=set)
+    seen: int = 0          # versions read from the archive
+    inserted: int = 0      # new documents rows
+    skipped: int = 0       # already stored (re-import)
+
+    def to_json(self) -> dict:
+        return {"services": sorted(self.services), "versions_read": self.seen, "versions_inserted": self.inserted,
+                "versions_already_stored": self.skipped}
+
+
+_DOC_SCHEMA = pa.schema([
+    ("document_id", pa.int64()), ("run_id", pa.int32()), ("target_id", pa.string()), ("doc_type", pa.string()), ("name", pa.string()),
+    ("title", pa.string()), ("text", pa.string()), ("text_sha256", pa.string()),
+    ("fetched_at", pa.timestamp("us", tz="UTC")), ("source", pa.string())])
+
+
+class DocumentWriter:
+    """Buffered, idempotent writer of archive versions into `documents` (flat memory: flushes every N rows)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, run_id: int, source: str, target_ids: list[str],
+                 batch: int = 200):
+        self.con, self.run_id, self.source, self.batch = con, run_id, source, batch
+        self.rows: list[tuple] = []
+        self.stats = ImportStats()
+        # identity of a stored archive version: target, document name, date, text hash
+        self.existing = {(t, n, store_ts(f), s) for t, n, f, s in con.execute(
+            "SELECT target_id, name, fetched_at, text_sha256 FROM documents WHERE source = ? "
+            "AND list_contains(?, target_id)", [source, target_ids]).fetchall()}
+
+    def add(self, target_id: str, service: str, document: str, when: dt.datetime, text: str) -> None:
+        self.stats.seen += 1
+        self.stats.services.add(service)
+        sha = store.sha256_hex(text)
+        key = (target_id, document, store_ts(when), sha)
+        if key in self.existing:
+            self.stats.skipped += 1
+            return
+        self.existing.add(key)
+        self.rows.append((None, self.run_id, target_id, doc_type_of(document), document, document, text, sha,
+                          store_ts(when), self.source))
+        self.stats.inserted += 1
+        if len(self.rows) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        # reserve ids explicitly so that document_id order = archive order (ties within a date)
+        ids = sorted(r[0] for r in self.con.execute(
+            "SELECT nextval('document_id_seq') FROM range(?)", [len(self.rows)]).fetchall())
+        rows = [(i, *r[1:]) for i, r in zip(ids, self.rows)]
+        bulk_insert(self.con, "documents", rows, _DOC_SCHEMA)
+        self.rows = []
+
+
+def store_ts(value: dt.datetime) -> dt.datetime:
+    """A timestamp as stored (UTC, microseconds)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
+
+
+def begin_import(con: duckdb.DuckDBPyConnection, kind: str, path: Path, options: dict) -> int:
+    return store.start_run(con, kind, registry_path=str(path), settings=json.dumps(options))
+
+
+def finish_import(con: duckdb.DuckDBPyConnection, run_id: int, writer: DocumentWriter, *, score: bool = True,
+                  score_fn=None, progress=None, workers: int = 1) -> dict:
+    """Flush, close the run, and (with `score`) fold the new versions into states and flips."""
+    writer.flush()
+    store.finish_run(con, run_id)
+    out = {"run_id": run_id, **writer.stats.to_json()}
+    if score:
+        from audits.changes import sync
+        out["scoring"] = sync(con, score_fn=score_fn, progress=progress, workers=workers)
+    return out
