@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS element_results (
     met            BOOLEAN,                      -- NULL = not applicable
     hours          DOUBLE[],                     -- stated_response_time only
     rubric_version VARCHAR NOT NULL,
+    reason         VARCHAR,                      -- why it was decided: concepts matched, or the near miss
     PRIMARY KEY (run_id, target_id, element)
 );
 
@@ -36,5 +37,10 @@ CREATE TABLE IF NOT EXISTS evidence (
     url             VARCHAR,
     snapshot_sha256 VARCHAR,
     fetched_at      TIMESTAMPTZ,
-    quote           VARCHAR NOT NULL
+    quote           VARCHAR NOT NULL,             -- verbatim substring of documents.text
+    hours           DOUBLE[]                      -- stated_response_time: commitments in this quote, in hours
 );
+
+-- Columns added after the first schema version (no-ops on new stores).
+ALTER TABLE element_results ADD COLUMN IF NOT EXISTS reason VARCHAR;   -- why the element was decided (concepts matched / near miss)
+ALTER TABLE evidence ADD COLUMN IF NOT EXISTS hours DOUBLE[];          -- stated_response_time: hours found in this quote
