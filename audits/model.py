@@ -43,6 +43,7 @@ class ElementResult:
     evidence: list[Evidence] = field(default_factory=list)
     hours: list[float] = field(default_factory=list)   # stated_response_time only
     reason: str = ""                   # short human explanation (for `explain`)
+    quote_hours: list[list[float]] = field(default_factory=list)  # hours found in each evidence quote
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"met": self.met, "evidence": [e.to_json() for e in self.evidence]}
