@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -116,9 +117,7 @@ def main() -> int:
     result["meets_aim"] = result["import_plus_summary_seconds"] < 30 and child["peak_rss_mb"] < 2048
     for k, v in result.items():
         print(f"{k}: {v}")
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "cases.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_result("cases", result)
     return 0
 
 

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -227,9 +228,7 @@ def main() -> int:
     print(f"pipeline without extraction (guards+DuckDB): {store_ps:8.1f} pages/s  peak RSS "
           f"{result['store_only_peak_rss_mb']} MB  ratio {result['ratio_store_only_over_bare']:.3f}")
     print(f"ratio full/bare: {result['ratio_full_over_bare']:.3f}  documents stored: {best_full['documents']}")
-    out = ROOT / "bench" / "results" / "crawl.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, default=str))
+    out = write_result("crawl", result)
     print(f"wrote {out.relative_to(ROOT)}")
     return 0
 

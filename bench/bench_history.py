@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from audits.changes import engine_fingerprint, list_changes, sync, timeline  # noqa: E402
 from audits.importers.ota import import_ota  # noqa: E402
 from riskaudit import store  # noqa: E402
+from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 SUBJECTS = ["content", "accounts", "messages", "profiles", "uploads", "comments", "live streams", "advertisements",
             "payments", "communities", "creators", "moderators", "links", "images", "videos"]
@@ -210,9 +211,7 @@ def main() -> int:
         "peak_rss_mb": round(peak, 1), "peak_rss_mb_largest_child_process": round(peak_worker, 1),
         "db_mb": round(db.stat().st_size / 1e6, 1),
     }
-    out = ROOT / "bench" / "results" / "history.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result("history", result)
     print(json.dumps(result, indent=2))
     if not args.keep:
         subprocess.run(["rm", "-rf", str(work)], check=True)

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from audits import rubric  # noqa: E402
 from reports.build import build_report  # noqa: E402
 from riskaudit import store  # noqa: E402
+from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 WORDS = ("content intimate images consent report remove within hours account policy users service "
          "we may will not share post upload generate real people minors law enforcement notice").split()
@@ -120,9 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         "report_html_bytes": sizes[html.name], "output_bytes": sizes,
         "target_s": 10.0, "within_target": build_s < 10.0,
     }
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "report.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_result("report", result)
     print(f"build_report: {counts['services']} services, {counts['elements']} element results, "
           f"{counts['quotes']} quotes -> {build_s:.2f} s (target < 10 s); "
           f"report.html {sizes[html.name] / 1e6:.1f} MB; all outputs {sum(sizes.values()) / 1e6:.1f} MB")

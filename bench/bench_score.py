@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -68,9 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  load+extract {result['load_extract_s']} s, audit {result['audit_s']} s, total {result['total_s']} s "
           f"(aim < 20 s: {'ok' if result['ok'] else 'MISSED'})")
     print(f"  {result['documents_per_s']} documents/s, {result['mb_per_s']} MB/s, peak memory {result['peak_memory_mb']} MB")
-    res_dir = ROOT / "bench" / "results"
-    res_dir.mkdir(parents=True, exist_ok=True)
-    (res_dir / "score.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_result("score", result)
     return 0
 
 
