@@ -51,7 +51,7 @@ def _rel(url: str | None) -> str | None:
 def test_registry_written_and_resolved(demo_run):
     text = (demo_run["out"] / "registry.yaml").read_text(encoding="utf-8")
     assert "{chirply}" not in text and "http://127.0.0.1:" in text
-    assert demo_run["stdout"].startswith("[1/6] starting the demo sites")
+    assert demo_run["stdout"].startswith("[1/8] starting the demo sites")
 
 
 def test_crawl_captures_every_demo_trap(demo_run):

@@ -174,3 +174,21 @@ def test_module_entry_point_prints_urls_and_stops_on_ctrl_c(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_previous_edition_serves_older_pages_and_overlays_are_not_reachable():
+    with DemoServer(["heartline", "dreamforge"]) as server:
+        safety = server.urls["heartline"] + "/safety"
+        usage = server.urls["dreamforge"] + "/policies/usage"
+        current_safety, current_usage = fetch(safety)[2], fetch(usage)[2]
+        server.set_edition("previous")
+        previous_safety, previous_usage = fetch(safety)[2], fetch(usage)[2]
+        hidden = fetch(server.urls["heartline"] + "/.previous/safety.html")[0]
+        server.set_edition("current")
+        assert fetch(safety)[2] == current_safety
+    assert b"within 48 hours" in previous_safety and b"within 48 hours" not in current_safety
+    assert b"nudify" in current_usage and b"nudify" not in previous_usage
+    # pages without an older version are the same in both editions; dot-folders are never served
+    assert hidden == 404
+    with pytest.raises(ValueError):
+        DemoServer().set_edition("next")

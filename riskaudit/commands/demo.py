@@ -30,7 +30,7 @@ FAST_LOCAL_SETTINGS = {
 
 
 def _stage(label: str):
-    """Print one progress line per stage: `[n/6] label ... ok (1.2 s)`; `.note` is appended."""
+    """Print one progress line per stage: `[n/8] label ... ok (1.2 s)`; `.note` is appended."""
     class _Stage:
         note = ""
 
@@ -115,33 +115,39 @@ def run_demo(out_dir: str | Path) -> Path:
         if stale.exists():
             stale.unlink()
 
-    with _stage("[1/6] starting the demo sites on 127.0.0.1"):
+    with _stage("[1/8] starting the demo sites on 127.0.0.1"):
         server = DemoServer()
         server.start()
     try:
-        with _stage(f"[2/6] writing the resolved registry to {out / 'registry.yaml'}"):
+        with _stage(f"[2/8] writing the resolved registry to {out / 'registry.yaml'}"):
             registry_path = resolve_registry(server.urls, out / "registry.yaml")
-        with _stage(f"[3/6] crawling {len(server.urls)} demo services into {db_path}") as stage:
-            run_id = _call("crawl", "crawler.runner", "run_crawl", str(registry_path), str(db_path),
-                           allow_private=True, settings=dict(FAST_LOCAL_SETTINGS))
-            stage.note = f"run {run_id}"
+        # Two crawls: the sites' previous edition first, then the current one, so the report can
+        # show what changed between runs (a clause added, a promise dropped, a cosmetic edit).
+        run_ids = []
+        for step, edition in ((3, "previous"), (5, "current")):
+            server.set_edition(edition)
+            with _stage(f"[{step}/8] crawling the {edition} edition of {len(server.urls)} demo services "
+                        f"into {db_path}") as stage:
+                run_id = _call("crawl", "crawler.runner", "run_crawl", str(registry_path), str(db_path),
+                               allow_private=True, settings=dict(FAST_LOCAL_SETTINGS))
+                stage.note = f"run {run_id}"
+            with _stage(f"[{step + 1}/8] scoring run {run_id} against the rubric"):
+                run_ids.append(_call("score", "audits.store_scoring", "score_run", str(db_path), run_id))
     finally:
         server.stop()
-
-    with _stage(f"[4/6] scoring run {run_id} against the rubric"):
-        run_id = _call("score", "audits.store_scoring", "score_run", str(db_path), run_id)
+    run_id = run_ids[-1]
 
     cases = resources.files("riskaudit.demo").joinpath("cases.csv")
     if cases.is_file():
-        with _stage("[5/6] importing the demo case log (riskaudit/demo/cases.csv)") as stage:
+        with _stage("[7/8] importing the demo case log (riskaudit/demo/cases.csv)") as stage:
             with resources.as_file(cases) as cases_path:
                 n = _call("cases", "audits.cases", "import_cases_csv", str(db_path), str(cases_path),
                           replace=True)
             stage.note = f"{n} cases"
     else:
-        print("[5/6] importing the demo case log ... skipped: riskaudit/demo/cases.csv is not installed")
+        print("[7/8] importing the demo case log ... skipped: riskaudit/demo/cases.csv is not installed")
 
-    with _stage(f"[6/6] building the report in {out}"):
+    with _stage(f"[8/8] building the report in {out}"):
         report = _call("report", "reports.build", "build_report", str(db_path), str(out), run_id)
 
     print()

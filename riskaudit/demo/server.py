@@ -12,6 +12,11 @@ from an installed package) and may carry a `site.yaml` describing its behaviour:
 URL path → file: `/` → `index.html`; `/a/b` → `a/b`, else `a/b.html`, else `a/b/index.html`.
 Anything else is a 404. `site.yaml` itself is never served.
 
+Editions: a site may keep older versions of some pages under `sites/<id>/.previous/` (same
+relative paths). While the server's `edition` is "previous", those files are served instead
+of the current ones, so the demo can crawl the sites twice and show what changed. Dot-folders
+are never reachable by URL.
+
 Run `python -m riskaudit.demo.server` to serve every site until Ctrl-C.
 """
 from __future__ import annotations
@@ -49,6 +54,7 @@ class Site:
 
     def __init__(self, site_id: str):
         self.id = site_id
+        self.edition = "current"       # or "previous": serve `.previous/` overlays first
         self.root = resources.files("riskaudit.demo").joinpath("sites", site_id)
         if not self.root.is_dir():
             raise UserError(f"demo site directory riskaudit/demo/sites/{site_id}/ is missing; "
@@ -76,12 +82,14 @@ class Site:
             candidates = [["index.html"]]
         else:
             candidates = [parts, parts[:-1] + [parts[-1] + ".html"], parts + ["index.html"]]
+        roots = [self.root.joinpath(".previous"), self.root] if self.edition == "previous" else [self.root]
         for cand in candidates:
             if cand[-1] in _HIDDEN and len(cand) == 1:
                 continue
-            ref = self.root.joinpath(*cand)
-            if ref.is_file():
-                return ref
+            for root in roots:
+                ref = root.joinpath(*cand)
+                if ref.is_file():
+                    return ref
         return None
 
     def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
@@ -154,14 +162,23 @@ class DemoServer:
         self.site_ids = tuple(site_ids or SITE_IDS)
         self.host = host
         self._servers: dict[str, ThreadingHTTPServer] = {}
+        self._sites: list[Site] = []
         self._threads: list[threading.Thread] = []
         self.urls: dict[str, str] = {}
+
+    def set_edition(self, edition: str) -> None:
+        """Serve the "previous" or the "current" version of every site from now on."""
+        if edition not in ("previous", "current"):
+            raise ValueError(f"unknown demo edition {edition!r}")
+        for site in self._sites:
+            site.edition = edition
 
     def start(self) -> dict[str, str]:
         """Start every site; return {site_id: base URL without trailing slash}."""
         try:
             for sid in self.site_ids:
                 site = Site(sid)
+                self._sites.append(site)
                 httpd = ThreadingHTTPServer((self.host, 0), _handler_for(site))
                 httpd.daemon_threads = True
                 self._servers[sid] = httpd
@@ -182,6 +199,7 @@ class DemoServer:
         for thread in self._threads:
             thread.join(timeout=5)
         self._servers.clear()
+        self._sites.clear()
         self._threads.clear()
 
     def __enter__(self) -> "DemoServer":
