@@ -222,13 +222,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.registry:
             from riskaudit.demo import resolve_registry
             print(f"registry     {resolve_registry(srv.urls, args.registry)}")
-        print("serving; press Ctrl-C to stop", flush=True)
+        # Handlers first, then the announcement: a signal sent right after "serving" is caught.
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        print("serving; press Ctrl-C to stop", flush=True)
+        while not stop.wait(0.5):
             pass
     print("stopped", flush=True)
     return 0
