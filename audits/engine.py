@@ -7,6 +7,9 @@ with their lead-ins and headings), run the element detectors over the segments, 
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from audits import rubric
 from audits.detectors import DETECTORS, NEAR_MISS, NOT_MET, Context, Hit, gate_open
 from audits.detectors.policy import derive_ai_tool
@@ -14,6 +17,46 @@ from audits.model import Document, ElementResult, Evidence, TargetResult
 from audits.segment import Segment, segment_documents
 
 MAX_QUOTES = 3
+
+
+# Markdown emphasis ("You may **not** post …") and soft line breaks say nothing about meaning:
+# detectors read a normalised copy of each segment, quotes stay verbatim spans of the document.
+_EMPHASIS = re.compile(r"\*{1,3}|(?<![\w\\])_{1,3}(?=\w)|(?<=\w)_{1,3}(?!\w)|(?<![\w\\])_{2,3}|\\(?=[*_\[\]()>#.-])")
+_SPACES = re.compile(r"[ \t]*\n\s*|[ \t]{2,}")
+
+
+def normalise(text: str) -> str:
+    """`text` without emphasis markers, escapes and line breaks (for matching only)."""
+    if "*" in text or "_" in text or "\\" in text:
+        text = _EMPHASIS.sub("", text)
+    if "\n" in text or "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    return text
+
+
+def _matching_view(seg: Segment) -> Segment:
+    """A copy of `seg` whose texts are normalised; same document span."""
+    text = normalise(seg.text)
+    if text == seg.text and not any("*" in x or "_" in x or "\n" in x for x in (seg.block, seg.prev, *seg.leads, *seg.headings)):
+        return seg
+    return replace(seg, text=text, headings=[normalise(h) for h in seg.headings], leads=[normalise(x) for x in seg.leads],
+                   prev=normalise(seg.prev), block=normalise(seg.block), memo={})
+
+
+# A line that is only a link (or a "Prev:/Next:" navigation line) names a page; it does not state
+# a policy. Such lines are evidence only where the link target itself is what the element asks
+# for (a reporting form, an abuse address, a published transparency report).
+_LINK_ONLY = re.compile(r"^\W*(?:(?:prev(?:ious)?|next|back(?: to)?|return to|go to|up|home|see also|related(?: articles?)?|read more|learn more)\s*[:»›|>-]*\s*)?"
+                        r"(?:\[[^\[\]]*\]\([^()]*(?:\([^()]*\)[^()]*)*\)[\s,;|·•/–-]*)+\W*$", re.I)
+_NAV_TEXT = re.compile(r"^\W*(?:prev(?:ious)?|next|back to|return to|skip to)\b\s*[:»›|>-]", re.I)
+LINK_EVIDENCE = frozenset({"general_reporting_channel", "ncii_reporting_channel", "abuse_contact_published",
+                           "copyright_takedown_channel", "transparency_reporting"})
+
+
+def navigation_like(text: str) -> bool:
+    """A link-only line or a navigation line ("Prev: Appeals")."""
+    t = normalise(text)
+    return bool(_NAV_TEXT.match(t) or _LINK_ONLY.match(t))
 
 
 def _evidence(hit: Hit, documents: list[Document]) -> Evidence:
@@ -61,7 +104,10 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
     if kind not in rubric.KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(rubric.KINDS)}")
     docs = sorted(documents, key=lambda d: (d.name or "", d.url or "", d.text))
-    segments = segment_documents([d.text or "" for d in docs])
+    originals = segment_documents([d.text or "" for d in docs])
+    segments = [_matching_view(sg) for sg in originals]
+    nav = {id(sg) for sg in segments if navigation_like(sg.text)}
+    source = {id(v): o for v, o in zip(segments, originals)}
     ctx = Context(kind=kind, segments=segments)
     raw: dict[str, list[Hit]] = {}
     for el in rubric.ELEMENTS:
@@ -69,14 +115,18 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
             continue
         detect = DETECTORS[el.id]
         hits = []
+        link_ok = el.id in LINK_EVIDENCE
         for seg in segments:
-            if not gate_open(el.id, seg):
+            if not gate_open(el.id, seg) or (id(seg) in nav and not (link_ok and not _NAV_TEXT.match(seg.text))):
                 continue
             h = detect(seg, ctx)
             if h is not None:
                 hits.append(h)
         raw[el.id] = hits
     derive_ai_tool(raw, ctx)
+    for hits in raw.values():            # evidence quotes the document's own text
+        for h in hits:
+            h.seg = source.get(id(h.seg), h.seg)
 
     elements: dict[str, ElementResult] = {}
     for el in rubric.ELEMENTS:

@@ -77,12 +77,19 @@ def _lines(text: str):
         pos += len(line)
 
 
+def _open_link(s: str) -> bool:
+    """`s` ends inside the text of a Markdown link ("[label …" not yet closed)."""
+    i = s.rfind("[")
+    return i >= 0 and "]" not in s[i:] and i > len(s) - 200
+
+
 def blocks(text: str) -> list[Block]:
     """Split text into heading, list-item and paragraph blocks (content spans only)."""
     out: list[Block] = []
     lines = list(_lines(text))
     styles_last: dict[str, str] = {}
     cur: Block | None = None
+    pending: Block | None = None      # paragraph closed by a blank line
     for idx, (pos, body) in enumerate(lines):
         stripped = body.strip()
         nxt = lines[idx + 1][1] if idx + 1 < len(lines) else ""
@@ -93,6 +100,10 @@ def blocks(text: str) -> list[Block]:
             cur = None
             continue
         if not stripped or _HR.match(body) or _TABLE_SEP.match(body):
+            if not stripped and cur is not None and cur.kind == "para":
+                pending = cur          # a blank line may still fall inside a sentence (see below)
+            else:
+                pending = None
             cur = None
             continue
         m = _ATX.match(body)
@@ -121,8 +132,13 @@ def blocks(text: str) -> list[Block]:
             continue
         lstrip = len(body) - len(body.lstrip())
         s, e = pos + lstrip, pos + len(body.rstrip())
-        if cur is not None and stripped[:1].islower() and not re.search(r"[.!?:;]\W*$", text[cur.start:cur.end]):
-            cur.end = e          # soft-wrapped continuation of the same sentence
+        if cur is None and pending is not None and pending is out[-1] and lstrip == 0 \
+                and stripped[:1].islower() and re.search(r"[\w,]$", text[pending.start:pending.end]):
+            cur = pending        # a paragraph cut by a blank line in the middle of a sentence
+        pending = None
+        if cur is not None and ((stripped[:1].islower() and not re.search(r"[.!?:;]\W*$", text[cur.start:cur.end]))
+                                or _open_link(text[cur.start:cur.end])):
+            cur.end = e          # soft-wrapped continuation of the same sentence (or of a link's text)
             continue
         indent = len(body[:lstrip].expandtabs(4))
         cur = Block("para", s, e, indent=indent)
@@ -157,6 +173,29 @@ def _in_spans(i: int, spans) -> bool:
     return any(a <= i < b for a, b in spans)
 
 
+_WRAP_WORD = re.compile(r"\b(?:a|an|the|of|and|or|to|by|for|with|without|in|on|at|from|that|your|their|our|his|her|its|any|not|may|must|will|shall)\W*$", re.I)
+
+
+def _soft_wrap(before: str, after: str) -> bool:
+    """A line break that continues the same sentence: the line before does not end like a
+    sentence, and the next line starts in lower case (or the line before ends on a comma or a
+    word that cannot end a sentence, such as "of" or "without")."""
+    if _open_link(before):
+        return True            # inside the text of a Markdown link
+    b = before.rstrip(" *_")
+    if re.match(r"\W*(?:[\w.+-]+@|https?://|www\.)", after) or re.search(r"\d\W*$", b):
+        return False           # an address line (post code, e-mail, URL)
+    if not b or re.search(r"[.!?:;|]\W*$", b) or not after:
+        return False
+    if after[0] in "|#>-•*+" or re.match(r"\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s", after):
+        return False
+    if re.match(r"[\w-]+(?: [\w-]+)?\s*:", after):
+        return False           # a labelled line ("email: …")
+    if after[:1].islower():
+        return True
+    return bool(after[:1].isalpha() and (b.endswith(",") or _WRAP_WORD.search(b)))
+
+
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end] (absolute offsets), links and abbreviations kept whole."""
     s = text[start:end]
@@ -171,15 +210,23 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if token.rstrip(".") in _ABBREV or (len(token) == 1 and token.isalpha()):
             continue
         cuts.append(m.end(2))
-    # line breaks inside a block also separate sentences
+    # CJK full stops end a sentence whatever follows
+    for m in re.finditer(r"[。！？]+[”」』）]*(?=.)", s):
+        if not _in_spans(m.start(), spans):
+            cuts.append(m.end())
+    cuts = sorted(set(cuts))
+    # line breaks inside a block also separate sentences (address lines, table rows), unless
+    # the line is a soft wrap inside a sentence
     out: list[tuple[int, int]] = []
     bounds = cuts + [len(s)]
     for a, b in zip(bounds, bounds[1:]):
         piece_start = a
-        for lm in re.finditer(r"\n", s[a:b]):
+        for lm in re.finditer(r"[ \t]*\n\s*", s[a:b]):
             nl = a + lm.start()
+            if _soft_wrap(s[piece_start:nl], s[a + lm.end():b]):
+                continue
             out.append((piece_start, nl))
-            piece_start = nl + 1
+            piece_start = a + lm.end()
         out.append((piece_start, b))
     res = []
     for a, b in out:
@@ -242,6 +289,7 @@ class Segment:
     block: str = ""          # text of the whole block (paragraph or list item) holding the segment
     ordinal: int = 0         # position in the document (stable ordering)
     memo: dict = field(default_factory=dict, repr=False, compare=False)   # detectors' per-segment cache
+    is_heading: bool = False  # the segment is a heading line
 
     @property
     def heading(self) -> str:
@@ -327,7 +375,7 @@ def _block_segments(text: str, blk: Block, doc: int, headings: list[str], leads:
             # a clause inherits what its sentence said before it (at most ~300 characters)
             before = text[max(a, ca - 300):ca].strip() if j > 0 else ""
             own_leads = leads + ([before] if before else [])
-            seg = Segment(doc, ca, cb, text[ca:cb], list(headings), own_leads, prev, is_item, block_text)
+            seg = Segment(doc, ca, cb, text[ca:cb], list(headings), own_leads, prev, is_item, block_text, is_heading=is_heading)
             out.append(seg)
             prev = seg.text
     return out

@@ -19,14 +19,36 @@ _META_PROV = re.compile(r"\b(?:embed\w*|attach\w*|includ\w*|add\w*|label\w*|mark
 _OUTPUT = re.compile(r"\b(?:outputs?|generat\w*|images? (?:created|produced|made)|ai[- ]generated|synthetic|created (?:with|by|using)|model|models|our (?:services?|tools?))\b", re.I)
 _CIRCUMVENT = re.compile(r"\b(?:remov\w*|alter\w*|circumvent\w*|disabl\w*|obscur\w*|tamper\w*|strip\w*|bypass\w*|modify\w*|delet\w*|crop\w*)\b", re.I)
 _SERVICE_ACTS = re.compile(r"\b(?:we|our|will|may|is|are|include|includes|carry|carries|contain|contains|embed\w*|add\w*|appl(?:y|ies)|mark\w*|label\w*)\b", re.I)
+# labels the service attaches to generated content ("deep synthesis mark", "AI-generated label")
+_AI_MARK = re.compile(r"\b(?:deep[- ]synthesis|ai[- ]generated(?: content)?|ai|artificial intelligence|synthetic(?: content)?|generated content)"
+                      r" (?:service |content |generation |identification )?(?:marks?|labels?|identifiers?|logos?|tags?|watermarks?)\b", re.I)
+# Chinese services follow the national labelling rules for generated content (explicit/implicit labels)
+_PROV_ZH = re.compile(r"(?:人工智能|AI|ai)?生成(?:、?合成)?(?:内容)?(?:的)?标识|隐式标识|显式标识|AI标识|深度合成标识|数字水印|水印")
+_CIRCUMVENT_ZH = re.compile(r"删除|篡改|隐匿|隐藏|去除|移除|规避|伪造")
+_PROHIBIT_ZH = re.compile(r"不得|不应|禁止|严禁|不可")
+_SERVICE_ZH = re.compile(r"我们|本公司|公司|添加|加注|标注")
 _USER_DISCLOSE = re.compile(r"\byou (?:must|should|shall|agree to|are required to) (?:\w+ ){0,3}(?:disclose|label|indicate|tell|inform|state|mark)\b", re.I)
 
 
 @detector("provenance_marking", "no statement that outputs carry watermarks, C2PA/content credentials or provenance metadata",
-          gate=("c2pa", "metadata", "credential", "synthid", "provenance", "watermark", "invisible", "metadata", "iptc", "latent", "signed", "signature"))
+          gate=("c2pa", "metadata", "credential", "synthid", "provenance", "watermark", "invisible", "iptc", "latent", "signed", "signature",
+                "mark", "label", "identifier", "logo", "tag", "标识", "水印"))
 def provenance(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
+    zh = _PROV_ZH.search(text)
+    if zh:
+        if _CIRCUMVENT_ZH.search(text) and _PROHIBIT_ZH.search(text):
+            return Hit(seg, 3.5 + specificity(seg), f"forbids removing AI-generated content labels ('{zh.group(0)}')")
+        if _SERVICE_ZH.search(text):
+            return Hit(seg, 3.0 + specificity(seg), f"outputs carry AI-generated content labels ('{zh.group(0)}')")
+        return None
     terms = list(_PROV.finditer(text))
+    mark = _AI_MARK.search(text)
+    if mark and _CIRCUMVENT.search(text) and (re.search(r"\b(?:not|never|no)\b|prohibit|agree|may not|must not", text, re.I)
+                                                or any(P.PROHIBIT.search(lead) for lead in seg.leads)):
+        return Hit(seg, 3.5 + specificity(seg), f"forbids removing provenance marks ('{mark.group(0)}')")
+    if mark and re.search(r"\bwe (?:\w+ ){0,2}(?:add|apply|attach|embed|include|insert|mark|label)\w*\b", text, re.I) and _OUTPUT.search(text):
+        return Hit(seg, 3.0 + specificity(seg), f"outputs carry provenance ('{mark.group(0)}')")
     if not terms:
         return None
     strong = [t for t in terms if t.group(0).lower() != "metadata"]

@@ -17,8 +17,15 @@ _MISUSE = re.compile(r"\b(?:misus\w*|abuse of|abuse (?:any|the|our)|abusing|fals
 _NOT_CONTENT = re.compile(r"\b(?:vulnerabilit\w*|security (?:issue|bug|flaw)s?|bugs?|bug bounty|technical (?:problem|issue)s?|outages?|billing|payment|refund|"
                           r"no longer secure|compromised|unauthori[sz]ed (?:use|access)|security breach|"
                           r"disputes?|send (?:a |the )?notice to you|"
-                          r"arbitrat\w*|opt[- ]out|reject (?:the|any|this|such) changes?|changes? to (?:these|the|this) (?:terms|agreement))\b", re.I)
+                          r"arbitrat\w*|opt[- ]out|reject (?:the|any|this|such) changes?|changes? to (?:these|the|this) (?:terms|agreement)|"
+                          # faults of the service, and the user's own subscription, order or account
+                          r"faults?|fault[- ]free|errors? or performance|performance (?:issues?|problems?)|problems? (?:when |while )?using|"
+                          r"cancel\w* (?:\w+ )?(?:subscriptions?|membership|orders?|plan)|subscription (?:term|period|renewal)|changes? to your orders?|"
+                          r"(?:report|notify us of) (?:any )?misuse (?:of|by contacting)|(?:your|the) account unless)\b", re.I)
 _USER_TO_POLICE = re.compile(r"\b(?:you|users?) (?:should|can|may|must) (?:\w+ ){0,3}report (?:\w+ ){0,3}to (?:the )?(?:police|law enforcement|authorities)\b", re.I)
+# a notice route that also covers other rights, rule breaches or illegal content is general
+_BEYOND_IP = re.compile(r"\b(?:any other rights?|other (?:legal )?rights|privacy|illegal|unlawful|harmful|abus\w*|inappropriate|"
+                        r"violat\w* (?:\w+ ){0,3}(?:terms|polic(?:y|ies)|guidelines|rules|standards|law)|(?:terms|polic(?:y|ies)|guidelines|rules) (?:violations?|breach\w*))\b", re.I)
 _REPORT_CORE = re.compile(
     r"\b(?:report(?:s|ed|ing)?|flag(?:s|ged|ging)?|notify us|let us know|tell us|complain(?:t|ts)?|grievances?|"
     r"(?:submit|send|file)\w* (?:\w+ ){0,3}(?:notices?|notifications?|complaints?|claims?|reports?)|takedown (?:notices?|requests?)|"
@@ -65,13 +72,15 @@ def general_reporting(seg: Segment, ctx: Context) -> Hit | None:
     plain = P.MD_LINK.sub(lambda m: m.group(1), text)          # link targets say nothing about misuse
     if _MISUSE.search(plain) or _NOT_CONTENT.search(plain) or _USER_TO_POLICE.search(plain):
         return None
+    if re.search(r"\b(?:flagged|reported|removed|restricted|suspended|actioned) (?:\w+ )?(?:incorrectly|in error|by mistake|wrongly|mistakenly|unfairly)\b", plain, re.I):
+        return None            # the user's own content flagged in error: an appeal, not a report
     if re.search(r"\b(?:reports?|requests?) (?:\w+ ){0,2}from (?:law enforcement|government|authorit)", text, re.I):
         return None
     if re.search(r"\bwe (?:may |will |can |might )?(?:send|provide|email|e-mail|give) (?:you|users|customers)\b|\b(?:usage|activity|billing|analytics) reports?\b", text, re.I):
         return None            # reports the service sends out, not reports it receives
     if P.NEGATED_FACT.search(text) and not re.search(r"\byou (?:can|may)\b", text, re.I):
         return None
-    copyright_only = re.search(r"copyright|intellectual property|infring|dmca|trademark", text, re.I)
+    copyright_only = re.search(r"copyright|intellectual property|infring|dmca|trademark", text, re.I) and not _BEYOND_IP.search(text)
     instructive = re.search(r"\b(?:you (?:can|may|should)|please|to report|report (?:it|this|them|content|posts?|users?|profiles?|accounts?|violations?|any))\b", text, re.I)
     score = 2.5 + (0.5 if instructive else 0) + (0.3 if re.match(r"report|flag", rep.group(0).strip(), re.I) else -0.3) \
         - (0.7 if copyright_only else 0) + specificity(seg)
@@ -335,7 +344,8 @@ _APPEAL = P.rx(
 )
 _MOD = P.rx(r"d[ée]cision\w*", r"suppression", r"supprim\w*", r"entscheidung\w*", r"sperrung", r"gesperrt", r"entfern\w*", r"löschung",
             r"contenus?", r"comptes?", r"inhalte?", r"konto", r"remov\w*", r"suspen\w*", r"terminat\w*", r"strikes?", r"bann?(?:ed|s)?", r"restrict\w*", r"disabled?", r"moderat\w*",
-            r"warn\w*", r"content", r"account", r"takedown", r"taken down", r"blocked", r"enforcement", r"action", r"material", r"video", r"post")
+            r"warn\w*", r"flagged", r"content", r"account", r"takedown", r"taken down", r"blocked", r"enforcement", r"action", r"material", r"video", r"post")
+_EXPLICIT_APPEAL = re.compile(r"appeal|contest|challenge|dispute|request|ask|counter|reconsider|out-of-court|complain|internal|disagree|r[ée]clam|faire|widerspruch|einspruch|beschwerde", re.I)
 _WAY = re.compile(r"\b(?:contact|appeal|e-?mail|form|let us know|request|submit|reach out|file|consult|help ?cent(?:er|re)|link|tool|portal|send|may|can|process|button|option)\w*", re.I)
 _APPEAL_EXCL = re.compile(r"\b(?:harmless|indemnif\w*|convictions?|lawsuits?|legal actions?|proceedings|arbitrat\w*|court|tribunal|tribunaux|juridiction\w*|m[ée]diat\w*|gericht\w*|schlichtung\w*|widerrufsrecht|judg(?:e|ment|ement)s?|jury|class action|small claims|appeal(?:s|ing)? to (?:minors|children|a\b|an\b|the\b|people|users|prurient|sexual)|sex appeal|appealing|employment|candidates?|hiring)\b", re.I)
 
@@ -344,10 +354,17 @@ _APPEAL_EXCL = re.compile(r"\b(?:harmless|indemnif\w*|convictions?|lawsuits?|leg
           gate=("appeal", "complain", "reinstat", "contest", "challenge", "dispute", "review", "counter", "reconsider", "out-of-court", "error", "mistake", "wrong", "incorrect", "misidentif", "erroneous", "unfair", "réclam", "reclam", "appel", "widerspruch", "einspruch", "beschwerde"))
 def appeal(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
-    a = _APPEAL.search(text)
-    if not a:
+    found = list(_APPEAL.finditer(text))
+    if not found:
         return None
-    if not _MOD.search(text):
+    # an explicit route ("you can appeal") beats an earlier "if we made a mistake"
+    a = next((m for m in found if _EXPLICIT_APPEAL.match(m.group(0))), found[0])
+    # a counter-notice contests a removal by definition: a sentence saying how to send one counts
+    counter = re.match(r"counter", a.group(0), re.I) and len(text) > 50 and not seg.is_heading \
+        and re.search(r"\b(?:send|submit|fil(?:e|ing)|provid|serv(?:e|ing)|permit|may|can)\w*\b", text, re.I) \
+        and not re.search(r"\bfalse\b|perjury|misrepresent", text, re.I)
+    bypass = not _MOD.search(text)
+    if bypass and not counter:
         return None
     if _APPEAL_EXCL.search(text) and not re.search(r"out-of-court|counter[- ]?notic", text, re.I):
         return None
@@ -356,7 +373,7 @@ def appeal(seg: Segment, ctx: Context) -> Hit | None:
     if re.search(r"\b(?:not|no) (?:be )?(?:subject to |right to |able to )?(?:appeal|review)|final and (?:binding|not)|cannot be appealed", text, re.I):
         return None
     word = a.group(0).lower()
-    is_error_phrase = not re.match(r"appeal|contest|challenge|dispute|request|ask|counter|reconsider|out-of-court|complain|internal|disagree|r[ée]clam|faire|widerspruch|einspruch|beschwerde", word)
+    is_error_phrase = not _EXPLICIT_APPEAL.match(word)
     if is_error_phrase and not _WAY.search(text):
         return None
     if is_error_phrase and not re.search(r"\b(?:believe|think|feel|if)\b", text, re.I):
@@ -366,7 +383,7 @@ def appeal(seg: Segment, ctx: Context) -> Hit | None:
         return None
     if re.match(r"contest", word) and not re.search(r"decision|removal|strike|suspen|terminat|takedown|claim", text, re.I):
         return None
-    score = 3.0 + (0.5 if re.match(r"appeal|counter", word) else 0) + specificity(seg)
+    score = 3.0 + (0.5 if re.match(r"appeal|counter", word) else 0) - (0.7 if bypass else 0) + specificity(seg)
     return Hit(seg, score, f"appeal route: '{a.group(0)}'")
 
 

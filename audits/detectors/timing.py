@@ -25,7 +25,7 @@ _OBJECT = re.compile(
 _ACTION = re.compile(
     r"\b(?:respond\w*|response|review\w*|process\w*|act(?:ion(?:ed)?)? on|acts on|take action|remov\w*|take (?:it )?down|taken down|disabl\w* access|"
     r"block\w*|acknowledg\w*|handl\w*|resolv\w*|decid\w*|decision|assess\w*|investigat\w*|address\w*|repl(?:y|ies|ied)|answer\w*|"
-    r"evaluat\w*|examin\w*|consider\w*|delet\w*)\b", re.I)
+    r"evaluat\w*|examin\w*|consider\w*|delet\w*|revert\w* to|redress\w*|dispos\w* of|attend\w* to)\b", re.I)
 _COMMIT = re.compile(r"\b(?:within|in under|no later than|not later than|less than|up to|at most|at the latest|in (?:\d|one|two|three|a)\b|"
                      r"usually|typically|generally|aim|aims|endeavou?r|commit\w*|will|shall|strive|target|guarantee\w*)\b", re.I)
 _EXCLUDE = re.compile(
@@ -71,6 +71,8 @@ def _response_time_uncached(seg: Segment) -> tuple[list[float], str] | None:
     heads = " ".join(seg.headings[-2:])
     if re.search(r"privacy|personal data|data protection|billing|payment|refund|subscription|changes to|dispute|arbitration|counter", heads, re.I):
         return None
+    if re.search(r"\b(?:customer |technical )?support\b|\bhelp ?desk\b", heads, re.I) and not re.search(r"report|notice|complain|grievance|abuse|content", heads, re.I):
+        return None           # support-ticket times
     return hours, "numeric commitment to act on reports/notices"
 
 
