@@ -10,7 +10,7 @@ EXTENSION_START = re.compile(
     r"\W*(?:this|that|these|it|which|such (?:content|conduct|behaviou?r))? ?(?:also |may |can |would |will )?"
     r"(?:includes?|including|covers?|applies|extends|means|encompass\w*|examples? (?:include|are))\b|\W*(?:examples|for example|e\.g\.)", re.I)
 # advice and help text under a rules heading is not itself a rule
-_ADVICE = re.compile(r"^\W*(?:if|when|whether|learn|read|find|see|visit|contact|how)\b|\b(?:report(?:ing)? (?:it|this|them|to us)|resources?|help ?cent(?:er|re)|learn more|what to do)\b", re.I)
+_ADVICE = re.compile(r"^\W*(?:if|when|whether|learn|read|find|see|visit|contact|how)\b|\b(?:report(?:ing)? (?:it|this|them|to us)|resources?|help ?cent(?:er|re)|learn more|what to do|help ?lines?|hotlines?|support services?|(?:can|may) (?:contact|call|reach))\b", re.I)
 _LEADING_NEG = re.compile(r"^\W*(?:no|not|never|don[’']?t|do not|nor)\b", re.I)
 
 
@@ -70,9 +70,25 @@ def context_text(seg: Segment, *, headings: int = 2, prev: bool = False) -> str:
     return " \n ".join(p for p in parts if p)
 
 
+# a rule stated in the voice of a rule ("you may not", "we prohibit") is the quote a reader expects
+_RULE_VOICE = re.compile(
+    r"\b(?:may not|must not|must never|shall not|do not|don[’']t|never|agree not to|not (?:be )?(?:allowed|permitted|tolerated)|"
+    r"prohibit\w*|forbid\w*|banned|zero[- ]tolerance)\b", re.I)
+# enforcement statistics ("In 2025 we removed 41,200 pieces …; 93% …") report outcomes, they are not rules
+_STATISTIC = re.compile(
+    r"\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\s?(?:%|percent\b)|"
+    r"\b(?:first|second|third|fourth|last) (?:half|quarter) of\b", re.I)
+
+
 def specificity(seg: Segment) -> float:
-    """Prefer short, self-contained quotes: a small bonus that falls with length."""
+    """Rank quotes: short self-contained sentences in a rule's voice first; headings and
+    enforcement statistics last (they can still be evidence when nothing better exists)."""
     n = len(seg.text)
-    if n < 25:
-        return -0.5
-    return max(0.0, 0.5 - n / 1200)
+    bonus = -0.5 if n < 25 else max(0.0, 0.5 - n / 1200)
+    if seg.is_heading:
+        bonus -= 0.75
+    if _STATISTIC.search(seg.text):
+        bonus -= 0.75
+    if _RULE_VOICE.search(seg.text):
+        bonus += 0.25
+    return bonus
