@@ -82,13 +82,15 @@ def _cap(text: str) -> str:
     return text[: cut if cut > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS].rstrip()
 
 
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")   # controls except \t\n\r\f, U+FFFD
+
+
 def _looks_binary(text: str) -> bool:
     """Decoded text that is mostly control/replacement characters is not a document."""
     sample = text[:8192]
     if not sample:
         return False
-    bad = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f") or c == "\ufffd")
-    return bad > 0.05 * len(sample)
+    return len(_BAD_CHARS.findall(sample)) > 0.05 * len(sample)
 
 
 # ------------------------------------------------------------------------- language
@@ -276,7 +278,9 @@ def extract_file(path: str | Path) -> Extracted:
         body = body[:MAX_INPUT_BYTES]
     try:
         if kind == "html":
-            return _extract_html(body, None, None)   # relative links of local files stay text
+            # No URL: relative links resolve against the page's own canonical/og:url (see
+            # extract_html.HtmlExtractor._declared_url), else stay text.
+            return _extract_html(body, None, None)
         return _extract_text(body, None)
     except RecursionError:
         raise UserError(f"{p}: markup nested too deeply to extract; simplify the file") from None

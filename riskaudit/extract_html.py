@@ -2,7 +2,9 @@
 
 Steps, in order:
 1. parse with ``BeautifulSoup(text, "lxml")`` (tolerates malformed markup);
-2. take the title (``<title>``, else the first ``<h1>``) and the base URL (``<base href>``);
+2. take the title (``<title>``, else the first ``<h1>``) and the base URL: the crawled URL,
+   else (saved pages) the page's ``<link rel=canonical>``/``og:url``, then ``<base href>``;
+   a fragment naming no URL at all may get its site's origin inferred for ``/path`` links;
 3. decode Cloudflare-protected e-mail addresses in place;
 4. collect every http(s)/mailto link of the whole page (navigation and footers included: the
    crawler discovers policy pages through them);
@@ -55,6 +57,7 @@ _BANNERISH = re.compile(
     r"banner|bar\b|notice|notification|popup|pop-up|modal|dialog|overlay|prompt|alert|toast|"
     r"sticky|fixed|wall|layer|box|container|wrapper|consent|accept|settings|preferences|manager",
 )
+_BANNER_ANY = re.compile(_VENDOR_BANNER.pattern + "|" + _GENERIC_CONSENT.pattern)
 # Page chrome on pages without landmarks, by exact id/class token.
 _CHROME_TOKENS = frozenset({
     "header", "footer", "nav", "navbar", "navigation", "nav-bar", "menu", "menubar", "main-menu",
@@ -68,6 +71,7 @@ _INNER_CHROME_TOKENS = frozenset({
     "global-header", "masthead", "navbar", "nav-bar", "breadcrumb", "breadcrumbs", "skip-link",
     "skiplink", "skip-links", "mega-menu", "megamenu", "global-nav", "globalnav",
 })
+_SIDEBAR_TOKENS = frozenset({"sidebar", "side-bar"})
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"[ \t\n\r\f\v]+")
 BULLETS = "•●▪◦‣∙■□➢➤►▸"
@@ -78,11 +82,12 @@ MAX_DEPTH = 150  # deeper subtrees are flattened to text (no recursion overflow)
 
 
 def _attr_text(tag: Tag) -> str:
+    attrs = tag.attrs
     parts = []
     for name in ("id", "class", "aria-label", "data-testid"):
-        v = tag.attrs.get(name)
+        v = attrs.get(name)
         if v:
-            parts.append(" ".join(v) if isinstance(v, list) else str(v))
+            parts.append(" ".join(v.split()) if name == "class" else str(v))
     return " ".join(parts).lower()
 
 
@@ -91,8 +96,9 @@ def _tokens(tag: Tag) -> set[str]:
     v = tag.attrs.get("id")
     if v:
         out.add(str(v).lower())
-    for c in tag.attrs.get("class") or ():
-        out.add(c.lower())
+    v = tag.attrs.get("class")
+    if v:
+        out.update(v.lower().split())
     return out
 
 
@@ -145,21 +151,36 @@ def _link_text_len(tag: Tag) -> int:
     return sum(_text_len(a) for a in _tags(tag) if a.name == "a")
 
 
-def resolve_href(href: str | None, base: str | None) -> str | None:
-    """Absolute http(s)/mailto URL for an href, or None for other schemes/fragments."""
+_BARE_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
+
+
+def resolve_href(href: str | None, base: str | None, origin: str | None = None) -> str | None:
+    """Absolute http(s)/mailto URL for an href, or None for other schemes/fragments.
+
+    ``origin`` (``https://host``, inferred for documents without any URL) resolves only
+    root-relative (``/path``) and protocol-relative (``//host/path``) hrefs. An href that is
+    a bare e-mail address (``name@example.com``, a common CMS slip) is a ``mailto:`` link.
+    """
     if not href:
         return None
     href = href.strip()
-    if not href or href.startswith("#"):
+    if not href or href[0] == "#":
         return None
     low = href[:12].lower()
     if low.startswith("mailto:"):
         return href if len(href) > 7 else None
+    if "@" in href and ":" not in href and "/" not in href and _BARE_EMAIL.fullmatch(href):
+        return "mailto:" + href
     if base:
         try:
             href = urljoin(base, href)
         except ValueError:
             return None
+    elif href[0] == "/":
+        if href.startswith("//"):
+            href = "https:" + href
+        elif origin:
+            href = origin + href
     scheme = urlsplit(href).scheme.lower() if ":" in href[:12] else ""
     if scheme in ("http", "https"):
         return href
@@ -170,18 +191,29 @@ class HtmlExtractor:
     """One-shot converter: ``HtmlExtractor(text, url).run() -> (title, markdown, links)``."""
 
     def __init__(self, text: str, url: str | None = None):
-        self.soup = BeautifulSoup(text, "lxml")
+        # multi_valued_attributes=None: bs4 would otherwise split every class/rel attribute
+        # into a list while building the tree (~10 % of parsing); the few readers split lazily.
+        self.soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
+        # Plain substring tests (memchr-fast); a case-insensitive regex over a 700 KB page is not.
+        self.has_base = "<base" in text or "<BASE" in text or "<Base" in text
+        self._hrefs: dict[str | None, str | None] = {}
         self.has_cfemail = "cfemail" in text or "email-protection" in text
         self.url = url
         self.base = url
+        self.origin: str | None = None   # inferred https://host for root-relative hrefs
 
     # ---------------------------------------------------------------- pipeline
     def run(self) -> tuple[str | None, str, list[tuple[str, str]]]:
         soup = self.soup
-        base_tag = _find(soup, ("base",))
+        if self.url is None:
+            # Saved/local page: the page says where it lives (canonical link, og:url).
+            self.base = self._declared_url()
+        base_tag = _find(soup, ("base",)) if self.has_base else None
         if base_tag is not None and base_tag.get("href"):
-            self.base = resolve_href(base_tag["href"], self.url) or self.base
+            self.base = resolve_href(base_tag["href"], self.base) or self.base
         title = self._title()
+        if self.base is None:
+            self.origin = self._infer_origin(title)
         if self.has_cfemail:
             self._decode_cfemails()
         links = self._links()
@@ -192,6 +224,70 @@ class HtmlExtractor:
         text = "\n\n".join("\n".join(b) for b in blocks if b)
         text = text.replace(BR, "\n")
         return title, text, links
+
+    def _resolve(self, href: str | None) -> str | None:
+        """:func:`resolve_href` against this page's base, memoised (links repeat a lot)."""
+        try:
+            return self._hrefs[href]
+        except KeyError:
+            out = self._hrefs[href] = resolve_href(href, self.base, self.origin)
+            return out
+
+    def _declared_url(self) -> str | None:
+        """Absolute http(s) URL the page declares for itself: ``<link rel=canonical>``, else
+        ``og:url``/``twitter:url``. Used only when no URL is known (local files)."""
+        canonical = meta = None
+        for t in _tags(self.soup.head or self.soup):
+            if t.name == "link" and canonical is None:
+                rel = t.attrs.get("rel") or ""
+                if "canonical" in str(rel).lower().split():
+                    canonical = _absolute_http(t.attrs.get("href"))
+            elif t.name == "meta" and meta is None:
+                prop = str(t.attrs.get("property") or t.attrs.get("name") or "").lower()
+                if prop in ("og:url", "twitter:url"):
+                    meta = _absolute_http(t.attrs.get("content"))
+        return canonical or meta
+
+    def _infer_origin(self, title: str | None) -> str | None:
+        """``https://host`` of the site for a page that names no URL at all (a saved fragment).
+
+        Root-relative links (``/faq``) are resolved against it only when exactly one host among
+        the page's absolute links has its site name (``uk.match.example`` → ``match``) written
+        in the page's ``<title>``, an ``<h1>`` or ``og:site_name``: a fragment titled after its
+        site and linking to that site's safety page is unambiguous; links to third parties (not
+        named in the title) or to several hosts of the same name leave root-relative links as
+        plain text."""
+        hosts: dict[str, str] = {}
+        has_rooted = False
+        for a in _tags(self.soup):
+            if a.name != "a":
+                continue
+            href = str(a.attrs.get("href") or "").strip()
+            if href[:1] == "/" and href[1:2] != "/":
+                has_rooted = True
+            elif href[:4].lower() == "http":
+                try:
+                    parts = urlsplit(href)
+                except ValueError:
+                    continue
+                host = (parts.hostname or "").lower()
+                if host and parts.scheme.lower() in ("http", "https"):
+                    hosts.setdefault(host, f"{parts.scheme.lower()}://{parts.netloc}")
+        if not has_rooted or not hosts:
+            return None
+        # The page names its own site in its title or main headings; a third party it links to
+        # is typically named only in prose or in the link text.
+        sample = [title or ""]
+        for t in _tags(self.soup.body or self.soup):
+            if t.name == "h1":
+                sample.append(t.get_text(" "))
+        for t in _tags(self.soup.head or self.soup):
+            if t.name == "meta" and str(t.attrs.get("property", "")).lower() == "og:site_name":
+                sample.append(str(t.attrs.get("content") or ""))
+        text = " ".join(sample).lower()
+        found = {h: o for h, o in hosts.items()
+                 if (name := _site_name(h)) and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _title(self) -> str | None:
         for t in _tags(self.soup):
@@ -233,7 +329,7 @@ class HtmlExtractor:
         for a in _tags(self.soup):
             if a.name != "a" or "href" not in a.attrs or _ancestor(a, ("template",)):
                 continue
-            href = resolve_href(a["href"], self.base)
+            href = self._resolve(a["href"])
             if not href:
                 continue
             text = _WS.sub(" ", a.get_text()).strip()
@@ -288,6 +384,8 @@ class HtmlExtractor:
         role = str(el.attrs.get("role", "")).lower()
         dialog = (role in ("dialog", "alertdialog") or el.name == "dialog"
                   or str(el.attrs.get("aria-modal", "")).lower() == "true")
+        if not dialog and (not at or _BANNER_ANY.search(at) is None):
+            return False   # fast path: most elements name neither a vendor nor consent
         vendor = bool(at) and _VENDOR_BANNER.search(at) is not None
         generic = bool(at) and _GENERIC_CONSENT.search(at) is not None and (
             dialog or _BANNERISH.search(_GENERIC_CONSENT.sub("", at)) is not None
@@ -303,19 +401,30 @@ class HtmlExtractor:
         return _text_len(el) < 8000
 
     def _main_region(self, body: Tag) -> Tag:
+        memo: dict[int, int] = {}
+
+        def length(t: Tag) -> int:   # each candidate's text is measured once
+            n = memo.get(id(t))
+            if n is None:
+                n = memo[id(t)] = _text_len(t)
+            return n
+
         total = _text_len(body)
-        all_tags = list(_tags(body))
-        mains = [t for t in all_tags if t.name == "main" or t.attrs.get("role") == "main"]
+        mains, articles = [], []
+        for t in _tags(body):
+            if t.name == "main" or t.attrs.get("role") == "main":
+                mains.append(t)
+            if t.name == "article":
+                articles.append(t)
         if mains:
-            best = max(mains, key=_text_len)
-            n = _text_len(best)
+            best = max(mains, key=length)
+            n = length(best)
             if n >= 0.25 * total or n >= 2000:
                 self._drop_chrome(best, inside_main=True, total=n)
                 return best
-        articles = [t for t in all_tags if t.name == "article"]
         if articles:
-            best = max(articles, key=_text_len)
-            n = _text_len(best)
+            best = max(articles, key=length)
+            n = length(best)
             if n >= 0.6 * total:
                 self._drop_chrome(best, inside_main=True, total=n)
                 return best
@@ -334,9 +443,13 @@ class HtmlExtractor:
             if inside_main:
                 # Malformed pages get the site footer parsed *inside* the article: drop
                 # unambiguous chrome that is small, link-heavy and without a main heading.
-                if _tokens(el) & _INNER_CHROME_TOKENS and _find(el, ("h1", "h2")) is None:
+                # A sidebar (sign-up form, app promo) needs no links to be chrome.
+                toks = _tokens(el) if el.attrs else ()
+                if toks and (toks & _INNER_CHROME_TOKENS or toks & _SIDEBAR_TOKENS) \
+                        and _find(el, ("h1", "h2")) is None:
                     n = _text_len(el)
-                    if n < 0.15 * max(total, 1) and _link_text_len(el) >= 0.25 * n:
+                    if n < 0.15 * max(total, 1) and (
+                            toks & _SIDEBAR_TOKENS or _link_text_len(el) >= 0.25 * n):
                         doomed.append(el)
                 continue
             if name in ("header", "footer") or role in ("banner", "contentinfo"):
@@ -463,7 +576,7 @@ class HtmlExtractor:
 
     def _link(self, a: Tag, depth: int) -> str:
         inner = self._inline(a, depth)
-        href = resolve_href(a.get("href"), self.base)
+        href = self._resolve(a.get("href"))
         text = _WS.sub(" ", inner.replace(BR, " ")).strip()
         if not href or not text:
             return inner
@@ -560,6 +673,31 @@ class HtmlExtractor:
         return blocks
 
 
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "gv"})
+
+
+def _site_name(host: str) -> str | None:
+    """The registrable name of a host: ``uk.match.example`` → ``match``,
+    ``www.shop.co.uk`` → ``shop``; None for IP addresses and one-label hosts."""
+    labels = [lab for lab in host.split(".") if lab]
+    if len(labels) < 2 or labels[-1].isdigit():
+        return None
+    labels.pop()
+    if len(labels) >= 2 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    name = labels[-1]
+    return name if len(name) >= 3 and name != "www" else None
+
+
+def _absolute_http(href) -> str | None:
+    href = str(href or "").strip()
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return None
+    return href if scheme in ("http", "https") and "//" in href[:8] else None
+
+
 def _first_char(el: Tag) -> str:
     for s in el.descendants:
         if isinstance(s, NavigableString) and not isinstance(s, SKIP_STRINGS):
@@ -571,6 +709,11 @@ def _first_char(el: Tag) -> str:
 
 def _paragraph(raw: str) -> list[str]:
     """Collapse whitespace of one paragraph; ``BR`` markers become separate lines."""
+    if BR not in raw:   # fast path: one line (or only the whitespace between blocks)
+        s = _WS.sub(" ", raw).strip()
+        if not s:
+            return []
+        return [_BULLET_LINE.sub("- ", s, count=1) if s[0] in BULLETS else s]
     lines = []
     for part in raw.split(BR):
         s = _WS.sub(" ", part).strip()

@@ -139,3 +139,18 @@ def test_consent_dialog_with_its_own_h1_and_footer_misparsed_into_article():
         <li><a href="/about">About us</a></li></ul></div>
     </article></body>"""
     assert text_of(html) == "# Terms of Use\n\n" + prose.strip()
+
+
+def test_sidebar_with_a_signup_form_inside_the_article_is_chrome():
+    prose = "<p>" + "Sharing intimate images without consent leads to a permanent ban. " * 12 + "</p>"
+    html = f"""<body><article><h1>Terms</h1>{prose}
+      <aside class="sidebar"><form><div>I am</div><label><input type="radio"> a woman</label>
+        <label><input type="radio"> a man</label><div>Create your password</div>
+        <button>Join now</button></form></aside>
+      <div class="note"><p>Contact support for help.</p></div></article></body>"""
+    out = text_of(html)
+    assert out.startswith("# Terms\n\nSharing intimate images") and out.endswith("Contact support for help.")
+    assert "Join now" not in out and "a woman" not in out
+    # A sidebar holding a main heading, or most of the text, stays.
+    html = f"<body><article><div class='sidebar'><h2>Key points</h2>{prose}</div></article></body>"
+    assert "## Key points" in text_of(html)
