@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from riskaudit.extract import extract  # noqa: E402
+from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev" / "html"
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
@@ -70,9 +71,7 @@ def main() -> int:
           f"({summary['html_median_cpu_ms']} ms CPU), {summary['html_ms_per_100kb']} ms per 100 KB "
           f"({summary['html_cpu_ms_per_100kb']} CPU), max {summary['html_max_ms']} ms; "
           f"{len(html)} pages from {source}; load average {summary['load_average_1min']}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "extract.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_result("extract", summary)
     return 0
 
 
