@@ -32,6 +32,8 @@ _INTIMATE_ALTS = (
     r"(?:state of )?undress(?:ed)?", _SEXUAL_ACTS, r"sex (?:tapes?|videos?)",
     r"bodily privacy", r"ncii", r"intimate imagery", r"lookalike pornography", r"sexually[- ]explicit",
     r"voyeur(?:ism|istic)?", r"upskirt(?:ing)?", r"creepshots?", r"sexual(?:ly)? suggestive",
+    # "photos of a sexual nature", "images of an intimate or sexual nature"
+    IMAGE + r" of (?:a|an) (?:sexual|intimate|explicit|pornographic)(?: (?:or|and) (?:sexual|intimate|explicit))? nature",
 )
 INTIMATE_IMAGERY = rx(*_INTIMATE_ALTS)
 # imagery only: "non-consensual sexual acts" is sexual violence, not intimate imagery
@@ -41,11 +43,20 @@ SEXUAL = rx(r"sex(?:ual(?:ly)?|ualized|ualised|ualizes|ualises|ualizing|ualising
             r"nsfw", r"lewd", r"obscene", r"adult content",
             r"suggestive", r"undress\w*")
 
+_THIRD = (r"(?:who|they|he|she|someone|somebody|anyone|anybody|everyone|every (?:person|individual|participant)|each (?:person|individual|participant)|"
+          r"all (?:\w+ )?(?:persons|people|individuals|participants|parties)|the (?:person|people|individual|subject|other person|participant|member|user)s?"
+          r"(?:\(s\))?(?: (?:depicted|shown|pictured|involved|featured|in (?:it|them|the \w+)))?|(?:every|each|any) (?:\w+ )?(?:depicted|shown|pictured) (?:person|individual))")
 CONSENT = rx(
     r"non[- ]?consensual(?:ly)?", r"nonconsensual(?:ly)?", r"without (?:\w+[’']s? |\w+ ){0,4}(?:express |explicit |prior |written )?"
     r"(?:consent|permission|authori[sz]ation|knowledge|agreement|awareness)", r"unauthori[sz]ed(?! (?:cop(?:y|ies)|use|access|reproduction|sellers?|resale|commercial))", r"revenge porn",
     r"ncii", r"leaked", r"stolen", r"hidden cameras?", r"voyeur(?:ism|istic)?", r"upskirt(?:ing)?", r"creepshots?",
-    r"not consent(?:ed)?", r"did not (?:consent|agree)", r"unwanted sexuali[sz]ation", r"intimate image abuse",
+    r"not consent(?:ed)?", r"did not (?:consent|agree)",
+    # the depicted person's agreement, said of a third person (never "you have agreed to the terms")
+    _THIRD + r" (?:(?:has|have|had) not|hasn[’']t|haven[’']t|hadn[’']t|did not|didn[’']t|does not|doesn[’']t|do not|don[’']t) (?:\w+ ){0,2}"
+    r"(?:agreed|consented|authori[sz]ed|approved|agree|consent|authori[sz]e|approve)",
+    r"unless " + _THIRD + r" (?:\w+ ){0,2}(?:has|have|had|gave|gives|give|clearly|explicitly|expressly) (?:\w+ ){0,2}(?:agreed|consented|(?:their|his|her|explicit|express|prior|written) (?:\w+ )?(?:consent|permission|approval))",
+    r"without (?:them|him|her|the (?:person|individual|subject|people|persons)(?: (?:depicted|shown|involved|pictured))?) (?:\w+ )?(?:agreeing|consenting)",
+    r"without (?:their|his|her|the (?:person|individual|subject|other person)[’']s|\w+[’']s) (?:\w+ )?(?:approval|okay|ok|say-so|agreement|consent|permission)", r"unwanted sexuali[sz]ation", r"intimate image abuse",
     r"against (?:their|his|her|the person[’']s) will", r"lack of consent", r"consent of (?:the|all|each|every) (?:person|people|individual|subject|part)",
 )
 STRONG_NCII = rx(
@@ -68,10 +79,13 @@ SYNTHETIC = rx(
     r"(?:digitally |computer[- ])?manipulated", r"doctored", r"photoshopped", r"faked?", r"faking", r"computer[- ]generated",
     r"nudif(?:y|ies|ying|ied|ier|iers|ication)", r"undress(?:ing)? (?:apps?|tools?|services?)", r"morphed", r"face[- ]?swap(?:s|ped|ping)?",
     r"altered (?:or|and) (?:manipulated|synthetic|generated)", r"(?:created|altered|edited|made|generated|produced) (?:\w+ )?(?:using|with|by) (?:ai|artificial intelligence|digital tools|software|generative)",
-    r"generative ai", r"\bai\b", r"(?:created|altered|edited) (?:digitally|artificially)",
+    r"generative ai", r"\bai\b", r"fabricat(?:ed|ing|ion)", r"forged", r"superimpos\w*",
+    r"(?:edited|inserted|pasted|placed|swapped|photoshopped|morphed|grafted) (?:\w+ ){0,2}(?:into|onto)",
+    r"(?:strip|strips|stripping|remov(?:e|es|ing)|eras(?:e|es|ing)) (?:\w+ ){0,2}(?:cloth(?:es|ing)|garments)", r"(?:created|altered|edited) (?:digitally|artificially)",
     r"(?:edited|altered|manipulated|modified|photoshopped|retouched) (?:\w+ ){0,3}to (?:appear|look|seem|make (?:\w+ ){0,2}(?:appear|look))",
 )
 NUDIFY = rx(r"nudif(?:y|ies|ying|ied|ier|iers|ication)", r"undress(?:ing)? (?:apps?|tools?|services?|people|someone|a person|images?)",
+            r"(?:strip|strips|stripping|remov(?:e|es|ing)|eras(?:e|es|ing)) (?:\w+ ){0,2}(?:cloth(?:es|ing)|garments) (?:off|from) (?:\w+ ){0,3}(?:photos?|images?|pictures?|people|persons?|someone)",
             r"deep ?fake (?:porn\w*|nudes?|sexual|intimate)", r"(?:sexual|intimate|explicit|nude|porn\w*) deep ?fakes?")
 MINORS = rx(
     r"minors?", r"child(?:ren)?", r"kids?", r"youth", r"young (?:people|persons|users)", r"under[- ]?age(?:d)?",
@@ -145,6 +159,7 @@ CHANNEL = rx(
     r"(?:contact|help|support|report|abuse)(?: us)? (?:page|center|centre|form|portal)", r"portal", r"channels?", r"mechanisms?", r"flow", r"page", r"department", r"team",
     r"officer", r"agent", r"address", r"here", r"hotline", r"phone", r"telephone", r"option", r"icon", r"three dots", r"dropdown",
     r"contact us", r"customer (?:service|support|care)s?", r"support",
+    r"tap(?:ping)?", r"click(?:ing)?", r"press (?:and hold|on|the)", r"long[- ]press(?:ing)?", r"swip(?:e|ing)",
 )
 REPORT_OBJECT = rx(
     r"content", r"posts?", r"users?", r"profiles?", r"accounts?", r"members?", r"violations?", r"violat(?:e|es|ing)", r"abuse", r"abusive",

@@ -26,6 +26,9 @@ _DURATION = re.compile(
     r"(?P<qual>(?:business|working|calendar|bank)[\s-]+)?" + _UNIT + r"(?![\w/])",
     re.I,
 )
+# "within a day", "in less than an hour": the article is the number only after a bound
+_ARTICLE = re.compile(r"(?<![\w])(?:within|under|less than|no later than|not later than|no more than|up to|at most|in) (?:a|an) (?:single )?"
+                      r"(?P<qual>(?:business|working|calendar) )?(?P<unit>hour|day|week)(?![\w/])", re.I)
 _AVAILABILITY = re.compile(r"24\s*/\s*7|24\s*x\s*7|round[- ]the[- ]clock|around the clock", re.I)
 
 
@@ -72,6 +75,10 @@ def durations(text: str) -> list[Duration]:
             if lo is not None and 0 < lo < n:
                 vals.insert(0, lo * per)
         out.append(Duration(m.start(), m.end(), tuple(_clean(v) for v in vals), m.group(0)))
+    for m in _ARTICLE.finditer(text):
+        if not any(d.start <= m.start() < d.end for d in out):
+            out.append(Duration(m.start(), m.end(), (_unit_hours(m.group("unit")),), m.group(0)))
+    out.sort(key=lambda d: d.start)
     return out
 
 

@@ -81,7 +81,8 @@ _SEXUAL_TARGET = P.rx(r"sexual\w*", r"nud(?:e|es|ity)", r"naked", r"adult conten
                       r"intimate", r"sexuali[sz]\w*", r"gore and adult", r"adult (?:or|and) gore")
 _USER_FILTER = re.compile(r"\b(?:you|users?) (?:can|may|could) (?:\w+ ){0,3}(?:filter|hide|blur|turn (?:on|off)|enable|disable)\b|\bsafe ?search\b|\bsettings?\b", re.I)
 _AGE = re.compile(r"\bage[- ](?:verif\w*|gat\w*|check\w*|assurance)\b", re.I)
-_SERVICE = re.compile(r"\b(?:we|our|us|will|the (?:service|platform|system|model)s?|is|are)\b", re.I)
+# the subject may be the measure itself ("Automated systems screen prompts …")
+_SERVICE = re.compile(r"\b(?:we|our|us|will|the (?:service|platform|system|model)s?|is|are|(?:automated|safety|moderation) (?:systems?|filters?|classifiers?|tools?|checks?))\b", re.I)
 
 
 @detector("sexual_content_safeguards", "no statement of automated filters or classifiers against sexual content",

@@ -17,11 +17,14 @@ from audits.segment import Segment
 
 _RECIPIENT_CONSENT = re.compile(
     r"\b(?:send(?:ing)?|sent|share (?:\w+ ){0,3}with|unsolicited|receiv\w*|messages? to|to (?:other )?(?:users|members|someone|recipients?))\b", re.I)
-_DEPICTED = re.compile(r"\b(?:of (?:someone|somebody|another|a person|others|other people|any(?:one| individual| person))|depict\w*|pictured|featured|shown|subject|person(?:s|\(s\))? involved|in the (?:image|photo|video))\b", re.I)
+_DEPICTED = re.compile(r"\b(?:\w+[’']s (?:own )?(?:(?:private|intimate|explicit|nude|sexual|naked) )*(?:nudes|images?|photos?|pictures?|pics|videos?|content|media|recordings?)|of (?:someone|somebody|another|a person|others|other people|any(?:one| individual| person))|depict\w*|pictured|featured|shown|subject|person(?:s|\(s\))? involved|in the (?:image|photo|video))\b", re.I)
 _REAL_STRONG = P.rx(
     r"real(?:-life)? (?:people|persons?|individuals?|humans?)", r"actual (?:people|persons?|individuals?)", r"identifiable (?:people|persons?|individuals?|person)",
     r"likeness(?:es)?", r"(?:public figures?|celebrit(?:y|ies)|private individuals?)", r"lookalike", r"specific (?:person|individual)s?",
 )
+# "nude photos of someone else", "sexual images of others": intimate imagery of another person
+_GATEKEEPER = re.compile(r"\s*(?:from|of|by) (?:the |our |an? )?(?:moderators?|admins?|administrators?|us\b|staff|team|company|service|platform|site|operator|group owners?|page owners?)", re.I)
+_OF_OTHERS = re.compile(P.IMAGE + r" (?:\w+ ){0,2}of (?:(?:someone|somebody|anyone|anybody) else|other (?:people|persons|users|members|individuals)|others|another (?:person|user|member|individual))\b", re.I)
 _IMAGERY_WORD = P.rx(r"images?", r"imagery", r"photos?", r"photographs?", r"pictures?", r"videos?", r"media", r"depict\w*", r"porn\w*",
                      r"nud(?:e|es|ity)", r"naked", r"nsfw", r"intimate", r"footage", r"recordings?", r"likeness(?:es)?", r"content", r"material")
 _CREATE = P.rx(
@@ -31,10 +34,20 @@ _CREATE = P.rx(
     r"synthesi[sz]\w*", r"(?:apps?|tools?|services?|instructions) (?:for|to|that) (?:creat|mak|generat|produc)\w*", r"nudif\w*",
     r"promot(?:e|es|ed|ing) (?:\w+ )?(?:tools?|apps?|services?)", r"bount(?:y|ies)", r"record(?:s|ed|ing)?", r"capture\w*",
     r"faking", r"doctoring",
+    r"ask(?:s|ed|ing)? (?:\w+ ){0,3}to (?:send|share|provide|make)", r"pressur\w* (?:\w+ ){0,3}(?:to send|into sending|to share|into sharing)",
+    r"demand(?:s|ed|ing)?", r"film(?:s|ed|ing)?", r"photograph(?:s|ed|ing)?", r"tak(?:e|es|ing) (?:\w+ ){0,2}(?:photos?|pictures?|pics|videos?|images?)",
 )
+_CAMERA = re.compile(r"^(?:record\w*|captur\w*|film\w*|photograph\w*|tak\w+ .*)$", re.I)
+_SECRET = re.compile(r"\b(?:secret(?:ly)?|covert(?:ly)?|hidden cameras?|without (?:\w+ ){0,3}(?:knowledge|consent|permission|agreement)|spy\w*)\b", re.I)
+_SITUATION = re.compile(r"\b(?:sexual|intimate|nude|naked|undress\w*|private) (?:or (?:sexual|intimate|private) )?(?:situations?|settings?|moments?|acts?|activit(?:y|ies)|state)\b|\b(?:undressing|changing rooms?|bathrooms?|toilets?|showers?)\b", re.I)
 _AUDIENCE = re.compile(r"\b(?:appeal(?:s|ing)? to|aimed at|target(?:ed|ing|s)? (?:at |to )?|directed (?:at|to)|made for|intended for|attract(?:s|ing)?|suitable for|safe for) (?:young )?(?:children|minors|kids|teens|young (?:people|audiences|viewers))\b", re.I)
 _IMAGE_BEFORE = re.compile(r"\b(?:images?|imagery|media|photos?|videos?|content|material|pictures?|depictions?)\b(?:\W+\w+){0,2}\W*$", re.I)
-_THREAT = P.rx(r"threat(?:s|en|ens|ened|ening)? (?:\w+ ){0,2}to (?:share|post|publish|distribute|release|leak|expose|send|reveal|spread|make public)",
+_DISCLOSE = r"(?:share|post|publish|distribute|release|leak|expose|send|reveal|spread|make public|show|forward|circulate|upload|disclose|sell)"
+_DISCLOSING = r"(?:sharing|posting|publishing|distributing|releasing|leaking|exposing|exposure|revealing|showing|forwarding|circulating|uploading|disclosing|selling|release|publication|distribution|disclosure)"
+_THREAT = P.rx(r"threat(?:s|en|ens|ened|ening)? (?:\w+ ){0,2}to " + _DISCLOSE,
+               r"threat(?:en|ens|ened|ening) (?:the |their |its )?" + _DISCLOSING,
+               r"(?:in exchange|in return) for not " + _DISCLOSING,
+               r"(?:demand\w*|pressur\w*|forc\w*) (?:\w+ ){0,5}(?:by|under) threat",
                r"threat(?:s|en|ens|ened|ening)? (?:of|with) (?:\w+ ){0,2}(?:sharing|posting|publishing|distributing|releasing|leaking|exposing|exposure|revealing)",
                r"extort\w*", r"coerc\w*", r"blackmail\w*", r"expos(?:e|ing) (?:their|someone|others|people|the)", r"sextort\w*")
 _SEXTORTION = P.rx(r"sextort\w*", r"sexual(?:ly)? extort\w*", r"sexual blackmail")
@@ -79,6 +92,8 @@ def _ncii_concept(text: str) -> str | None:
     intimate = P.INTIMATE_IMAGERY_STRICT.search(text)
     if intimate:
         consent = _closest(P.CONSENT, text, intimate.start(), 140)
+        if consent and _GATEKEEPER.match(text, consent.end()):
+            consent = None          # approval by moderators or the service, not by the person depicted
         if consent:
             if P.PERSONAL_DATA.search(text) and not P.SEXUAL.search(consent.group(0)):
                 return None
@@ -90,6 +105,10 @@ def _ncii_concept(text: str) -> str | None:
         real = _REAL_STRONG.search(text)
         if real:
             return f"sexual depiction of real people ('{real.group(0)}')"
+        if intimate:
+            others = _OF_OTHERS.search(text, intimate.start())
+            if others and others.start() - intimate.end() < 40:
+                return f"intimate imagery of another person ('{others.group(0)}')"
     m = P.NUDIFY.search(text)
     if m:
         return f"'{m.group(0)}'"
@@ -161,7 +180,8 @@ def _synthetic_concept(seg: Segment) -> str | None:
 
 
 @detector("synthetic_intimate_covered", "no mention of AI-generated, altered or deepfake intimate imagery of real people",
-          gate=("ai", "generat", "deep", "synthetic", "digital", "manipulat", "doctor", "photoshop", "fak", "computer", "nudif", "undress", "morph", "swap", "artificial", "altered", "edited", "created", "made", "produced"))
+          gate=("ai", "generat", "deep", "synthetic", "digital", "manipulat", "doctor", "photoshop", "fak", "computer", "nudif", "undress", "morph", "swap", "artificial", "altered", "edited", "created", "made", "produced",
+                "strip", "cloth", "garment", "fabricat", "forged", "superimpos", "inserted", "pasted", "placed", "swapped", "grafted"))
 def synthetic_intimate(seg: Segment, ctx: Context) -> Hit | None:
     concept = _synthetic_concept(seg)
     if not concept:
@@ -198,6 +218,9 @@ def creation(seg: Segment, ctx: Context) -> Hit | None:
     if not cm:
         return None
     concept = _ncii_concept(text)
+    if not concept and _CAMERA.match(cm.group(0)) and _SECRET.search(text) and _SITUATION.search(text):
+        # filming/photographing a person in an intimate situation without their knowledge
+        concept = f"covert recording in an intimate situation ('{_SITUATION.search(text).group(0)}')"
     if not concept:
         syn = _synthetic_concept(seg)
         if syn and "extends" not in syn:
@@ -211,7 +234,7 @@ def creation(seg: Segment, ctx: Context) -> Hit | None:
     if not where or scope:
         return None
     verb_word = cm.group(0).lower()
-    if verb_word in {"record", "records", "recorded", "recording", "capture", "captured"} and not P.CONSENT.search(text):
+    if _CAMERA.match(verb_word) and not (P.CONSENT.search(text) or _SECRET.search(text)):
         return None
     return Hit(seg, 3.0 + specificity(seg), f"'{cm.group(0)}' + {concept}; prohibition in {where}")
 
@@ -224,7 +247,7 @@ def _creation_near(seg: Segment, ctx: Context) -> str | None:
 
 
 @detector("sextortion_prohibited", "no rule against threatening to share intimate images (sextortion)",
-          gate=("threat", "extort", "coerc", "blackmail", "expos"))
+          gate=("threat", "extort", "coerc", "blackmail", "expos", "in exchange for not", "in return for not"))
 def sextortion(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
     m = _SEXTORTION.search(text)

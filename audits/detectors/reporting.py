@@ -12,7 +12,8 @@ from audits.detectors.common import specificity
 from audits.detectors.policy import _ncii_concept
 from audits.segment import Segment
 
-_MISUSE = re.compile(r"\b(?:misus\w*|abuse of|abuse (?:any|the|our)|abusing|false(?:ly)?|frivolous|fraudulent\w*|spam\w*|manipulat\w*|bad[- ]faith|interfer\w* with|circumvent\w*)"
+_MISUSE = re.compile(r"\b(?:misus\w*|abuse of|abuse (?:any|the|our)|abusing|false(?:ly)?|frivolous|fraudulent\w*|spam\w*|manipulat\w*|bad[- ]faith|interfer\w* with|circumvent\w*|"
+                     r"baseless|unfounded|meritless|vexatious|abusive|repeated|excessive|duplicate)"
                      r"\s+(?:\w+\s+){0,2}(?:report\w*|flag\w*|appeal\w*|notices?)", re.I)
 _NOT_CONTENT = re.compile(r"\b(?:vulnerabilit\w*|security (?:issue|bug|flaw)s?|bugs?|bug bounty|technical (?:problem|issue)s?|outages?|billing|payment|refund|"
                           r"no longer secure|compromised|unauthori[sz]ed (?:use|access)|security breach|"
@@ -27,7 +28,7 @@ _USER_TO_POLICE = re.compile(r"\b(?:you|users?) (?:should|can|may|must) (?:\w+ )
 _BEYOND_IP = re.compile(r"\b(?:any other rights?|other (?:legal )?rights|privacy|illegal|unlawful|harmful|abus\w*|inappropriate|"
                         r"violat\w* (?:\w+ ){0,3}(?:terms|polic(?:y|ies)|guidelines|rules|standards|law)|(?:terms|polic(?:y|ies)|guidelines|rules) (?:violations?|breach\w*))\b", re.I)
 _REPORT_CORE = re.compile(
-    r"\b(?:report(?:s|ed|ing)?|flag(?:s|ged|ging)?|notify us|let us know|tell us|complain(?:t|ts)?|grievances?|"
+    r"\b(?:report(?:s|ed|ing)?|flag(?:s|ged|ging)?|notify us|let us know|let (?:our|the) (?:[\w&]+ ){0,3}(?:team|moderators|staff) know|tell us|complain(?:t|ts)?|grievances?|"
     r"(?:submit|send|file)\w* (?:\w+ ){0,3}(?:notices?|notifications?|complaints?|claims?|reports?)|takedown (?:notices?|requests?)|"
     r"removal requests?|request (?:the )?(?:prompt )?removal|"
     r"signal(?:er|ez|é|ée|és|ées|ement|ements|ant)|melde(?:n|t|st)?|meldung(?:en)?|meldefunktion|beschwerde(?:n)?)\b", re.I)
@@ -53,7 +54,7 @@ def _has_channel(text: str) -> str | None:
 
 
 @detector("general_reporting_channel", "no description of how to report content that breaks the rules or the law",
-          gate=("report", "flag", "notify", "let us know", "tell us", "complain", "grievance", "notice", "takedown", "removal", "signal", "meld", "beschwerde"))
+          gate=("report", "flag", "notify", "let us know", "team know", "moderators know", "staff know", "tell us", "complain", "grievance", "notice", "takedown", "removal", "signal", "meld", "beschwerde"))
 def general_reporting(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
     rep = _REPORT_CORE.search(text)
@@ -67,6 +68,8 @@ def general_reporting(seg: Segment, ctx: Context) -> Hit | None:
     if not chan:
         return None
     obj = P.REPORT_OBJECT.search(text)
+    if not obj and seg.prev and seg.prev in seg.block and seg.prev.rstrip().endswith("?") and len(seg.prev) < 120:
+        obj = P.REPORT_OBJECT.search(seg.prev)      # "Spotted a fake profile? Let our team know …"
     if not obj and not _LINKISH.search(text):
         return None
     plain = P.MD_LINK.sub(lambda m: m.group(1), text)          # link targets say nothing about misuse
@@ -95,10 +98,11 @@ _REMOVAL_RIGHT = re.compile(r"\b(?:right to|may|can) (?:\w+ ){0,3}(?:request|ask
 
 
 @detector("ncii_reporting_channel", "only a general reporting channel; nothing specific to intimate imagery",
-          gate=("report", "flag", "notify", "let us know", "tell us", "complain", "grievance", "notice", "takedown", "removal"))
+          gate=("report", "flag", "notify", "let us know", "tell us", "complain", "grievance", "notice", "takedown", "removal", "remov", "dedicated", "]("))
 def ncii_reporting(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
-    if not (_REPORT_CORE.search(text) or re.search(r"\[[^\]]*report[^\]]*\]\(", text, re.I)):
+    if not (_REPORT_CORE.search(text) or re.search(r"\[[^\]]*(?:report|remov|takedown|request|form)[^\]]*\]\(", text, re.I)
+            or _DEDICATED.search(text)):
         return None
     around = " ".join([text, seg.prev] + seg.headings[-1:])
     ncii = _ncii_concept(text) or _NCII_WORDS.search(text)
@@ -141,12 +145,13 @@ _NONUSER = P.rx(
     r"(?:do not|don[’']t|does not|doesn[’']t|need not|will not) (?:need|require) (?:a|an|to have (?:a|an)|to (?:create|register|sign up for) (?:a|an)) (?:\w+ )?account",
     r"regardless of whether (?:\w+ ){0,2}(?:have|has|hold|holds|are|is) (?:an? )?(?:\w+ )?(?:account|users?|members?|customers?)",
     r"by anyone", r"open to (?:anyone|everyone|all|the public)",
+    r"(?:do not|don[’']t|does not|doesn[’']t|need not) (?:have to|need to) (?:be (?:registered|a (?:\w+ )?(?:user|member|customer|subscriber)|logged in|signed in)|have (?:a|an) (?:\w+ )?account)",
     r"or any other individual", r"any individual", r"logged[- ]out", r"without (?:logging|signing) in", r"(?:need not|do not need to|don[’']t need to|doesn[’']t need to) (?:be|have)",
 )
 
 
 @detector("non_user_reporting", "nothing says people without an account can report",
-          gate=("not a", "not an", "do not use", "don't use", "account", "non-", "nonuser", "non user", "registered", "logged", "signed in", "anyone", "any person", "any individual", "any other individual", "everyone", "public", "third part", "whether or not", "even if", "also if", "need not", "need to"))
+          gate=("not a", "not an", "who are not", "who do not", "who don't", "who aren't", "do not use", "don't use", "account", "non-", "nonuser", "non user", "registered", "logged", "signed in", "anyone", "any person", "any individual", "any other individual", "everyone", "public", "third part", "whether or not", "even if", "also if", "need not", "need to"))
 def non_user(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
     m = _NONUSER.search(text)
@@ -154,7 +159,9 @@ def non_user(seg: Segment, ctx: Context) -> Hit | None:
         return None
     if re.search(r"\b(?:cannot|can[’']t|can not|unable to|may not|only (?:registered|logged[- ]in|signed[- ]in)|must (?:first )?(?:be logged in|be signed in|have an account|sign in|log in|register))\b", text, re.I):
         return None                      # reporting closed to people without an account
-    report_ctx = _REPORT_CORE.search(text) or re.search(r"\bcomplaints?\b|\bnotices?\b|\btakedown\b", text, re.I)
+    report_ctx = _REPORT_CORE.search(text) or re.search(r"\bcomplaints?\b|\bnotices?\b|\btakedown\b", text, re.I) or (
+        re.search(r"\b(?:forms?|portal|web ?form|tool|channel)\b", text, re.I)
+        and re.search(r"\b(?:illegal|unlawful|abus\w*|harmful|violat\w*|victims?|removal|infring\w*|intimate)\b", text, re.I))
     if not report_ctx:
         # "Anyone can use this form" on a page or under a heading about reporting
         if len(text) < 250 and re.search(r"\b(?:this|the|our) (?:form|page|tool|channel|address)\b", text, re.I) \
@@ -174,7 +181,7 @@ _PRIVATE_MAILBOX = re.compile(r"^(?:privacy|dpo|dataprotection|data-protection|g
 _CONTACT_LABEL = re.compile(r"\b(?:report\w*|contact\w*|forms?|here|this page|this link|abuse (?:form|team|desk|page|portal|reports?)|dmca|aide|assistance|hilfe|notices?|complain\w*|takedown|requests?|appeal\w*|help ?cent(?:er|re)|"
                             r"support|feedback|let us know|e-?mail us|send us|submit\w*|flag\w*|signal\w*|meld\w*|kontakt\w*|contacter|"
                             r"customer (?:services?|care|support)|service client\w*|kundenservice|grievance officer)\b", re.I)
-_CONTACT_PATH = re.compile(r"(?<![a-z])(?:report\w*|abuse|contact\w*|forms?|dmca|complaints?|takedowns?|feedback|requests?|appeals?|flag\w*|grievances?|support|help|tickets?|kontakt|signal\w*|faqs?)(?![a-z])", re.I)
+_CONTACT_PATH = re.compile(r"(?<![a-z])(?:report\w*|abuse|contact\w*|forms?|dmca|complaints?|takedowns?|notices?|dsa|copyright|infringement|illegal[-_]content|feedback|requests?|appeals?|flag\w*|grievances?|support|help|tickets?|kontakt|signal\w*|faqs?)(?![a-z])", re.I)
 
 
 def _contact_link(label: str, target: str) -> bool:
@@ -266,7 +273,7 @@ _COPY_PROC = re.compile(
     r"[^.;]{0,120}\b(?:notices?|notifications?|claims? of (?:\w+ )?infringement|forms?|agent|(?:copyright|dmca|ip|intellectual property|infringement) (?:policy|guidelines|page|help ?cent(?:er|re)|process)|help ?cent(?:er|re)|webform)\b"
     r"|\buse\b[^.;]{0,60}\b(?:web ?form|form|portal|tool)\b"
     r"|\bdesignated (?:copyright )?agent\b|\bcopyright agent\b|\bdmca agent\b|\bagent (?:designated )?to receive\b"
-    r"|\b(?:notices?|notifications?)\b[^.;]{0,40}\b(?:should|must|may|can) be (?:sent|submitted|directed|addressed|filed|made)\b"
+    r"|\b(?:notices?|notifications?|complaints?|claims?|requests?|reports?)\b[^.;]{0,40}\b(?:should|must|may|can|are to) be (?:sent|submitted|directed|addressed|filed|made|e-?mailed|reported)\b"
     r"|\bfollowing information\b|\b(?:report|claim|notice|notification|takedown|removal) (?:web)?form\b|\bnotice[- ]and[- ]takedown\b"
     r"|\bhow to (?:make|file|submit|send|report)\b|\brequirements of a (?:proper|valid) notice"
     r"|\b(?:signal\w*|notifi\w*|envoy\w*|adress\w*|melden|meldet|senden|wenden)\b[^.;]{0,120}\b(?:notification|formulaire|signalement|adresse|meldung|formular|mitteilung|e-mail)\b",
@@ -332,7 +339,7 @@ def statutory(seg: Segment, ctx: Context) -> Hit | None:
 
 
 _APPEAL = P.rx(
-    r"appeal(?:s|ed|ing)?", r"contest(?:s|ed|ing)?", r"challenge (?:the|a|this|that|our|any) (?:\w+ )?decision", r"dispute (?:the|a|this|that|our|any) (?:\w+ )?(?:decision|removal|strike|action)",
+    r"appeal(?:s|ed|ing)?", r"contest(?:s|ed|ing)?", r"(?:challenge|dispute) (?:the|a|an|this|that|our|any|such|their|your) (?:\w+ ){0,2}(?:decision|removal|strike|action|suspension|ban|termination|takedown|restriction|enforcement|deactivation|warning)s?",
     r"request (?:a |an |another |an additional |a second )?(?:review|re-review|reconsideration)", r"ask (?:us )?(?:for a |to )?(?:review|reconsider)",
     r"counter[- ]?notices?", r"counter[- ]?notifications?", r"reconsider\w*", r"out-of-court dispute settlement\w*",
     r"request (?:\w+ ){0,2}reinstatement", r"ask (?:us )?(?:\w+ ){0,2}to (?:reinstate|restore)",
@@ -351,7 +358,7 @@ _APPEAL_EXCL = re.compile(r"\b(?:harmless|indemnif\w*|convictions?|lawsuits?|leg
 
 
 @detector("appeal_available", "no way to appeal or contest a moderation decision, and no counter-notice",
-          gate=("appeal", "complain", "reinstat", "contest", "challenge", "dispute", "review", "counter", "reconsider", "out-of-court", "error", "mistake", "wrong", "incorrect", "misidentif", "erroneous", "unfair", "réclam", "reclam", "appel", "widerspruch", "einspruch", "beschwerde"))
+          gate=("appeal", "complain", "reinstat", "contest", "challenge", "dispute", "disagree", "review", "counter", "reconsider", "out-of-court", "error", "mistake", "wrong", "incorrect", "misidentif", "erroneous", "unfair", "réclam", "reclam", "appel", "widerspruch", "einspruch", "beschwerde"))
 def appeal(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
     found = list(_APPEAL.finditer(text))
@@ -364,7 +371,10 @@ def appeal(seg: Segment, ctx: Context) -> Hit | None:
         and re.search(r"\b(?:send|submit|fil(?:e|ing)|provid|serv(?:e|ing)|permit|may|can)\w*\b", text, re.I) \
         and not re.search(r"\bfalse\b|perjury|misrepresent", text, re.I)
     bypass = not _MOD.search(text)
-    if bypass and not counter:
+    # "Disagree with a decision? Use the appeal form." — the decision is named in the sentence before
+    follow_up = bypass and re.match(r"appeal", a.group(0), re.I) and _WAY.search(text) and seg.prev and seg.prev in seg.block \
+        and re.search(r"\b(?:decision|remov\w*|suspen\w*|terminat\w*|restrict\w*|bann?ed|disabled|taken down|strikes?|moderat\w*)\b", seg.prev, re.I)
+    if bypass and not (counter or follow_up):
         return None
     if _APPEAL_EXCL.search(text) and not re.search(r"out-of-court|counter[- ]?notic", text, re.I):
         return None
@@ -393,7 +403,7 @@ _HASH = P.rx(
     r"perceptual hash\w*", r"take it down(?:\.ncmec\.org)?",
 )
 _HASH_NAMED = re.compile(r"photo ?dna|stop ?ncii|csai match|\bpdq\b|take it down", re.I)
-_HASH_ABUSE = re.compile(r"known|abus\w*|illegal|unlawful|csam|csae|child|exploit\w*|intimate|ncii|terror\w*|harmful|violat\w*|prohibited|matching|detect\w*|block\w*|identif\w*|prevent\w*", re.I)
+_HASH_ABUSE = re.compile(r"victims?|known|abus\w*|illegal|unlawful|csam|csae|child|exploit\w*|intimate|ncii|terror\w*|harmful|violat\w*|prohibited|matching|detect\w*|block\w*|identif\w*|prevent\w*", re.I)
 _HASH_PRIVACY = re.compile(r"password|personal (?:data|information)|e-?mail address|phone number|identifier|cookies?|advertis\w*|pseudonym\w*|encrypt\w*|contact (?:list|book)|credit card|payment", re.I)
 
 

@@ -25,9 +25,9 @@ _OBJECT = re.compile(
 _ACTION = re.compile(
     r"\b(?:respond\w*|response|review\w*|process\w*|act(?:ion(?:ed)?)? on|acts on|take action|remov\w*|take (?:it )?down|taken down|disabl\w* access|"
     r"block\w*|acknowledg\w*|handl\w*|resolv\w*|decid\w*|decision|assess\w*|investigat\w*|address\w*|repl(?:y|ies|ied)|answer\w*|"
-    r"evaluat\w*|examin\w*|consider\w*|delet\w*|revert\w* to|redress\w*|dispos\w* of|attend\w* to)\b", re.I)
+    r"evaluat\w*|examin\w*|consider\w*|delet\w*|revert\w* to|redress\w*|dispos\w* of|attend\w* to|get(?:s|ting)? back to|follow(?:s|ing)? up|look(?:s|ing)? into)\b", re.I)
 _COMMIT = re.compile(r"\b(?:within|in under|no later than|not later than|less than|up to|at most|at the latest|in (?:\d|one|two|three|a)\b|"
-                     r"usually|typically|generally|aim|aims|endeavou?r|commit\w*|will|shall|strive|target|guarantee\w*)\b", re.I)
+                     r"usually|typically|generally|aim|aims|endeavou?r|commit\w*|will|shall|strive|target|guarantee\w*|goal)\b|\w[’']ll\b", re.I)
 _EXCLUDE = re.compile(
     r"\b(?:gdpr|data subjects?|personal (?:data|information)|your data|access requests?|erasure|data portability|retain\w*|retention|stor(?:e|ed|age)|"
     r"backups?|billing|invoic\w*|refund\w*|payments?|charg(?:e|es|ed)|subscriptions?|cancel\w*|renew\w*|support tickets?|tickets?|"
@@ -48,7 +48,7 @@ _USER_DEADLINE = re.compile(
     r"|\bgiv(?:e|es|ing) (?:them|the user|the uploader|you|users|the customer|the owner)\b", re.I)
 
 
-_MAYBE_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|fifteen|twenty|thirty|forty|sixty|ninety)\b", re.I)
+_MAYBE_NUMBER = re.compile(r"\d|\b(?:a|an) (?:single )?(?:business |working )?(?:hour|day|week)\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|fifteen|twenty|thirty|forty|sixty|ninety)\b", re.I)
 
 
 def _response_time(seg: Segment) -> tuple[list[float], str] | None:
@@ -77,7 +77,7 @@ def _response_time_uncached(seg: Segment) -> tuple[list[float], str] | None:
 
 
 @detector("stated_response_time", "no numeric time commitment for acting on reports, notices or complaints",
-          gate=("hour", "day", "week", "month", "minute", "hrs", " h"))
+          gate=("hour", "day", "week", "month", "minute", "hrs", " h", "0h", "1h", "2h", "3h", "4h", "5h", "6h", "7h", "8h", "9h"))
 def stated_response_time(seg: Segment, ctx: Context) -> Hit | None:
     r = _response_time(seg)
     if not r:
@@ -99,7 +99,7 @@ def _fmt(h: float) -> str:
 
 
 @detector("ncii_removal_within_48h", "no promise to act on intimate-imagery removal requests within 48 hours",
-          gate=("hour", "day", "week", "minute", "hrs", " h"))
+          gate=("hour", "day", "week", "minute", "hrs", " h", "0h", "1h", "2h", "3h", "4h", "5h", "6h", "7h", "8h", "9h"))
 def ncii_48h(seg: Segment, ctx: Context) -> Hit | None:
     r = _response_time(seg)
     if not r:
@@ -117,16 +117,18 @@ def ncii_48h(seg: Segment, ctx: Context) -> Hit | None:
 _TRANSPARENCY = re.compile(
     r"\btransparency reports?\b|\btransparency report(?:ing)?\b|\benforcement reports?\b|\b(?:community standards|guidelines|policy) enforcement (?:report|data)\b|"
     r"\btransparency (?:cent(?:er|re)|hub)\b|"
-    r"\b(?:publish\w*|releas\w*|shar\w*|report\w*) (?:\w+ ){0,6}(?:statistics|data|numbers|figures|metrics|information|reports?) (?:\w+ ){0,3}(?:about|on|regarding|of) (?:\w+ ){0,4}"
-    r"(?:moderation|enforc\w*|removals?|takedowns?|requests?|reports|actions?|content (?:removal|moderation)|notices)\b|"
+    r"\b(?:publish\w*|releas\w*|shar\w*|report\w*) (?:\w+ ){0,6}(?:statistics|data|numbers|figures|metrics|information|reports?) (?:\w+ ){0,3}(?:about|on|regarding|of|describing|detailing|covering|showing|summari[sz]ing|listing) (?:\w+ ){0,5}"
+    r"(?:moderation|enforc\w*|removals?|takedowns?|requests?|reports|actions?|content (?:removal|moderation)|notices|suspensions?|suspended|removed|banned|terminated|(?:policy |rule )?violations)\b|"
     r"\b(?:biannual|bi-annual|annual|semi-annual|half-yearly|quarterly|yearly|periodic|regular) (?:\w+ )?(?:transparency|enforcement)?\s*reports?\b|"
+    r"\b(?:statistics|data|numbers|figures|metrics|information) (?:about|on|regarding|of) (?:\w+ ){0,5}(?:moderation|enforc\w*|removals?|takedowns?|requests?|reports|notices|complaints|actions?)\b"
+    r"[^.;]{0,60}\b(?:are|is|will be|get|gets) (?:\w+ )?(?:published|released|made (?:publicly )?available)\b|"
     r"\bhow we enforce\b[^.]{0,80}\b(?:in|through) our (?:biannual|bi-annual|annual|semi-annual|half-yearly|quarterly|yearly|periodic)\b",
     re.I)
 _TRANSP_PUBLISH = re.compile(r"\b(?:publish\w*|releas\w*|view|see|learn|our|latest|recent|available|read|find|check|visit|access|biannual|annual|quarterly)\b|\]\(", re.I)
 
 
 @detector("transparency_reporting", "no statement that transparency reports or enforcement statistics are published",
-          gate=("transparen", "enforce", "statistic", "data", "figures", "metrics", "numbers", "annual", "quarterly", "periodic", "regular"))
+          gate=("transparen", "enforce", "statistic", "data", "figures", "metrics", "number", "publish", "releas", "annual", "quarterly", "periodic", "regular"))
 def transparency(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
     m = _TRANSPARENCY.search(text)
