@@ -27,10 +27,12 @@ def _iso(ts) -> str | None:
 
 
 def resolve_run(con, run_id: int | None, db_path) -> int:
+    """The run to score: `run_id`, else the latest finished crawl, else the latest finished import."""
     if run_id is None:
-        run_id = store.latest_run(con, "crawl")
+        run_id = store.latest_run(con, "crawl") or store.latest_run(con, None)
         if run_id is None:
-            raise UserError(f"{db_path}: no finished crawl run to score; run `riskaudit crawl --db {db_path}` first (or pass --run ID)")
+            raise UserError(f"{db_path}: no finished crawl or import run to score; run `riskaudit crawl --db {db_path}` "
+                            "or an import first (or pass --run ID)")
         return run_id
     row = con.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
     if not row:
@@ -39,9 +41,14 @@ def resolve_run(con, run_id: int | None, db_path) -> int:
 
 
 def documents_of_run(con, run_id: int) -> dict[str, list[Document]]:
+    # An archive import holds every dated version of a document in one run: a service is scored
+    # on the latest version of each of its documents (a crawl holds one version of each).
     rows = con.execute(
         "SELECT document_id, target_id, doc_type, name, title, url, final_url, text, snapshot_sha256, fetched_at "
-        "FROM documents WHERE run_id = ? ORDER BY target_id, document_id", [run_id]).fetchall()
+        "FROM (SELECT *, row_number() OVER (PARTITION BY target_id, coalesce(url, name, CAST(document_id AS VARCHAR)) "
+        "      ORDER BY fetched_at DESC NULLS LAST, document_id DESC) AS version_rank "
+        "      FROM documents WHERE run_id = ?) "
+        "WHERE version_rank = 1 ORDER BY target_id, document_id", [run_id]).fetchall()
     out: dict[str, list[Document]] = {}
     for doc_id, target, doc_type, name, title, url, final_url, text, snap, fetched in rows:
         label = name or title or final_url or url or f"document {doc_id}"

@@ -148,7 +148,7 @@ def test_score_without_runs(tmp_path, capsys):
     db = tmp_path / "empty.duckdb"
     store.connect(db).close()
     code, _, err = run_cli(["score", "--db", str(db)], capsys)
-    assert code == 2 and "no finished crawl run" in err
+    assert code == 2 and "no finished crawl or import run" in err
     code, _, err = run_cli(["export", "--db", str(db)], capsys)
     assert code == 2 and "nothing scored" in err
 
