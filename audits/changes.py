@@ -440,6 +440,23 @@ def rebuild_target(con: duckdb.DuckDBPyConnection, target_id: str, *, score_fn: 
 
 # ---------------------------------------------------------------- queries for the CLI and the report
 
+def targets_with_history(con: duckdb.DuckDBPyConnection, *, score_fn: ScoreFn | None = None) -> list[str]:
+    """Targets with more than one version of some document, or with element flips (after one sync)."""
+    # Cheap pre-check on the raw documents: without a second distinct text there is no history,
+    # and the (costly) first sync of a large single-run store is not needed.
+    if not con.execute("SELECT 1 FROM documents GROUP BY target_id, coalesce(url, name) "
+                       "HAVING count(DISTINCT text_sha256) > 1 LIMIT 1").fetchone():
+        return []
+    _maybe_sync(con, score_fn)
+    try:
+        rows = con.execute(
+            "SELECT target_id FROM document_versions GROUP BY target_id, document_key HAVING count(*) > 1 "
+            "UNION SELECT target_id FROM element_flips ORDER BY 1").fetchall()
+    except duckdb.CatalogException:
+        return []                 # a read-only store created before the versions schema
+    return [r[0] for r in rows]
+
+
 def list_changes(con: duckdb.DuckDBPyConnection, target_id: str | None = None, since: Any = None, *,
                  score_fn: ScoreFn | None = None) -> list[dict]:
     """Changed documents (per state point) with added/removed sentences and the element flips they caused.

@@ -301,6 +301,32 @@ def _optional_document_changes(con, services: list[dict[str, Any]], previous: di
     return {"available": True, "items": items}
 
 
+def _optional_histories(con, services: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per target, its policy history when more than one version was observed: the period and
+    every element flip with the quote responsible (crawls and imported archives alike)."""
+    timeline = _optional("changes", "timeline")
+    with_history = _optional("changes", "targets_with_history")
+    if timeline is None or with_history is None:
+        return {}
+    shown = {s["target_id"] for s in services}
+    out: dict[str, dict[str, Any]] = {}
+    for target_id in with_history(con):
+        if target_id not in shown:
+            continue
+        t = timeline(con, target_id)
+        period = t.get("period") or {}
+        if not t.get("changes") and not any((d.get("versions") or 0) > 1 for d in t.get("documents", [])):
+            continue                  # a single version of every document: no history to show
+        titles = {e.id: e.title for e in rubric.ELEMENTS}
+        out[target_id] = {
+            "period": period, "documents": t.get("documents", []),
+            "changes": [dict(c, title=titles.get(c["element"], c["element"]),
+                             from_status=_status(c["from"]), to_status=_status(c["to"]))
+                        for c in t.get("changes", [])],
+        }
+    return out
+
+
 def load_report_data(con: duckdb.DuckDBPyConnection, run_id: int | None = None, *,
                      db_label: str = "the database", redact_urls: bool = False) -> dict[str, Any]:
     """Everything the report shows for one scored run, as plain dicts in a fixed order."""
@@ -416,6 +442,9 @@ def load_report_data(con: duckdb.DuckDBPyConnection, run_id: int | None = None, 
     started = run.get("started_at")
     audit_day = started.date() if isinstance(started, _dt.datetime) else None
     response = _optional_response_times(con, run_id, services, redact_urls, audit_day)
+    histories = _optional_histories(con, services)
+    for s in services:
+        s["history"] = histories.get(s["target_id"])
     changed = [s for s in services if s["change"]]
     prev_runs = sorted({s["change"]["previous_run"] for s in changed})
     changes = {"has_previous": bool(changed), "previous_runs": prev_runs,
