@@ -48,6 +48,38 @@ def _promise_gaps(data: dict[str, Any]) -> list[tuple[float, str, float, float]]
     return [g for g in gaps if g[0] > 0]
 
 
+def _channel_gaps(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Within one service, a channel whose reports were removed much faster than another's
+    (share removed within 48 h differs by ≥ 0.3 and the log-rank test gives p < 0.05), largest first."""
+    observed = data["response"]["observed"]
+    if not observed["available"]:
+        return []
+    by_target: dict[str, list[dict[str, Any]]] = {}
+    for g in observed["groups"]:
+        if g["channel"] != "all" and g.get("within_48h") is not None:
+            by_target.setdefault(g["target"], []).append(g)
+    gaps = []
+    for groups in by_target.values():
+        fast = max(groups, key=lambda g: (g["within_48h"], str(g["channel"])))
+        slow = min(groups, key=lambda g: (g["within_48h"], str(g["channel"])))
+        p = fast.get("logrank_p")
+        if fast is not slow and fast["within_48h"] - slow["within_48h"] >= 0.3 and p is not None and p < 0.05:
+            gaps.append({"service": fast["service"], "fast": fast, "slow": slow, "p": p,
+                         "diff": fast["within_48h"] - slow["within_48h"]})
+    gaps.sort(key=lambda x: (-x["diff"], x["service"]))
+    return gaps
+
+
+def _channel_gap_line(gap: dict[str, Any]) -> str:
+    def part(g: dict[str, Any]) -> str:
+        median = f"median {fmt_hours(g['median_hours'])}" if g.get("median_hours") is not None else "median not reached"
+        return (f"{md(g['channel'])} reports {round(100 * g['within_48h'])}% removed within 48 h "
+                f"({md(median)}, n = {g['n']})")
+    p = gap["p"]
+    p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    return f"{md(gap['service'])}: {part(gap['fast'])}; {part(gap['slow'])} (log-rank {p_text})."
+
+
 def render_brief(data: dict[str, Any], generated_at) -> str:
     services = data["services"]
     total = len(services)
@@ -87,6 +119,9 @@ def render_brief(data: dict[str, Any], generated_at) -> str:
         g = gaps[0]
         lines.append(f"- Biggest gap between promise and practice: {md(g[1])} promises {md(fmt_hours(g[2]))} "
                      f"but the observed median is {md(fmt_hours(g[3]))}.")
+    channel_gaps = _channel_gaps(data)
+    if channel_gaps:
+        lines.append("- Same service, different channel: " + _channel_gap_line(channel_gaps[0]))
     lines += ["", "## Best and worst", "", "Best:"]
     lines += [_line_for(s) for s in services[:3]]
     lines += ["", "Worst:"]
@@ -112,6 +147,9 @@ def render_brief(data: dict[str, Any], generated_at) -> str:
         for gap, service, promised, observed in gaps[:5]:
             lines.append(f"- {md(service)}: promises {md(fmt_hours(promised))}, observed median "
                          f"{md(fmt_hours(observed))} ({md(fmt_hours(gap))} slower).")
+    if channel_gaps:
+        lines += ["", "## Removal speed by reporting channel", ""]
+        lines += ["- " + _channel_gap_line(g) for g in channel_gaps[:5]]
     moved = sorted(data["changes"]["services"], key=lambda s: (-abs(s["change"]["delta"]), s["service"]))
     if moved:
         lines += ["", "## Changes since the previous run", ""]
