@@ -354,6 +354,12 @@ _MOD = P.rx(r"d[ée]cision\w*", r"suppression", r"supprim\w*", r"entscheidung\w*
             r"warn\w*", r"flagged", r"content", r"account", r"takedown", r"taken down", r"blocked", r"enforcement", r"action", r"material", r"video", r"post")
 _EXPLICIT_APPEAL = re.compile(r"appeal|contest|challenge|dispute|request|ask|counter|reconsider|out-of-court|complain|internal|disagree|r[ée]clam|faire|widerspruch|einspruch|beschwerde", re.I)
 _WAY = re.compile(r"\b(?:contact|appeal|e-?mail|form|let us know|request|submit|reach out|file|consult|help ?cent(?:er|re)|link|tool|portal|send|may|can|process|button|option)\w*", re.I)
+_HANDLED_APPEALS = re.compile(r"\b(?:review|reviews|reviewing|handle|handles|handling|process|processes|processing|adjudicate\w*|"
+                              r"decide|deciding|respond(?:s|ing)? to|resolve|resolving) (?:\w+ ){0,2}appeals?\b", re.I)
+_USER_ROUTE = re.compile(r"\b(?:you|users?|members?|creators?|uploaders?|account holders?|people|anyone)\b(?: \w+){0,3} "
+                         r"(?:can|may|could|are able to|have the right to|will be able to)\b|\b(?:submit|file|send|lodge|make|request)\w* (?:\w+ ){0,2}"
+                         r"(?:an? )?appeals?\b|\bappeal (?:form|tool|button|page|process|request|link)\b|\bto appeal\b|"
+                         r"\b(?:e-?mail|contact|form|in-app)\b", re.I)
 _APPEAL_EXCL = re.compile(r"\b(?:harmless|indemnif\w*|convictions?|lawsuits?|legal actions?|proceedings|arbitrat\w*|court|tribunal|tribunaux|juridiction\w*|m[ée]diat\w*|gericht\w*|schlichtung\w*|widerrufsrecht|judg(?:e|ment|ement)s?|jury|class action|small claims|appeal(?:s|ing)? to (?:minors|children|a\b|an\b|the\b|people|users|prurient|sexual)|sex appeal|appealing|employment|candidates?|hiring)\b", re.I)
 
 
@@ -381,6 +387,10 @@ def appeal(seg: Segment, ctx: Context) -> Hit | None:
     if _MISUSE.search(P.MD_LINK.sub(lambda m: m.group(1), text)) and not re.search(r"\byou (?:can|may)\b", text, re.I):
         return None
     if re.search(r"\b(?:not|no) (?:be )?(?:subject to |right to |able to )?(?:appeal|review)|final and (?:binding|not)|cannot be appealed", text, re.I):
+        return None
+    # appeals only as something reviewers handle ("… assign labels, and review appeals in a timely
+    # manner") says nothing about how a user appeals: no user, no route
+    if _HANDLED_APPEALS.search(text) and not _USER_ROUTE.search(text):
         return None
     word = a.group(0).lower()
     is_error_phrase = not _EXPLICIT_APPEAL.match(word)
