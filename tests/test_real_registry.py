@@ -84,3 +84,15 @@ def test_builder_refuses_without_csv(tmp_path, capsys):
     assert mod.main(["--csv", str(tmp_path / "missing.csv"), "--out", str(out)]) == 2
     assert not out.exists()
     assert "CSV not found" in capsys.readouterr().err
+
+
+def test_every_real_target_has_a_discovery_homepage_on_one_of_its_policy_hosts():
+    from urllib.parse import urlsplit
+
+    from riskaudit.registry import load_registry
+
+    reg = load_registry(REAL)
+    for t in reg.targets:
+        assert t.homepage and t.homepage.startswith("https://"), t.id
+        hosts = {urlsplit(d.url).hostname for d in t.documents}
+        assert urlsplit(t.homepage).hostname in hosts, t.id

@@ -7,7 +7,9 @@ community guidelines, copyright, law enforcement, transparency, safety, reportin
 privacy/cookie/advertising/developer documents unless nothing else is known. `js` is carried
 over, URLs are de-duplicated per service and `http://` is upgraded to `https://`.
 Services or documents missing from the CSV are added from `SERVICES` (hand-added, marked in a
-YAML comment), as are report channels (their source is given in a comment).
+YAML comment), as are report channels (their source is given in a comment). Each target's
+`homepage` (where same-site policy-link discovery starts) is the site that serves most of its
+policy documents.
 
 Usage: python crawler/registries/build_real_registry.py [--csv PATH] [--out PATH]
 The generated YAML is committed; without the CSV the script refuses to overwrite it.
@@ -216,6 +218,18 @@ def _q(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def policy_site(docs: list[tuple]) -> str:
+    """Origin (https://host/) of the host serving most of a service's policy documents (first on ties),
+    where same-site policy-link discovery starts."""
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    hosts = [urlsplit(d[1]).hostname for d in docs]
+    counts = Counter(hosts)
+    best = max(hosts, key=lambda h: (counts[h], -hosts.index(h)))
+    return f"https://{best}/"
+
+
 def render(csv_data: dict[str, list[dict]], csv_label: str) -> str:
     out = [
         "# Registry of real services audited by riskaudit (generated; do not edit by hand).",
@@ -233,7 +247,9 @@ def render(csv_data: dict[str, list[dict]], csv_label: str) -> str:
             continue
         if not rows:
             out.append(f"  # {name}: not in policy-urls.csv; documents hand-added from well-known public URLs")
-        out += [f"  - id: {sid}", f"    name: {_q(name)}", f"    kind: {kind}", "    documents:"]
+        out += [f"  - id: {sid}", f"    name: {_q(name)}", f"    kind: {kind}",
+                f"    homepage: {_q(policy_site(docs))}   # discovery start: the site holding most of its policy pages",
+                "    documents:"]
         for type_, url, js, source in docs:
             out.append(f"      - type: {type_}")
             out.append(f"        url: {_q(url)}" + (f"   # {source}" if source != CSV_NOTE else ""))
