@@ -35,12 +35,23 @@ def _read_text(path: Path) -> str:
         raise UserError(f"{path}: cannot extract text from {path.suffix} files (extractor unavailable)")
 
 
-def load_service_dir(folder: Path) -> list[Document]:
-    """Every supported file directly inside `folder`, as Documents sorted by file name."""
+def load_service_dir(folder: Path, skipped: list[tuple[Path, str]] | None = None) -> list[Document]:
+    """Every supported file directly inside `folder`, as Documents sorted by file name.
+
+    A file that cannot be read raises UserError, or, when `skipped` is a list, is recorded there
+    as (path, reason) and left out so the other files are still scored.
+    """
     docs = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
-            docs.append(Document(name=path.name, text=_read_text(path), url=None, doc_type=None))
+            try:
+                text = _read_text(path)
+            except UserError as exc:
+                if skipped is None:
+                    raise
+                skipped.append((path, str(exc)))
+                continue
+            docs.append(Document(name=path.name, text=text, url=None, doc_type=None))
     return docs
 
 
@@ -72,11 +83,13 @@ def read_kinds(path: Path) -> dict[str, str]:
     return kinds
 
 
-def load_corpus(root: Path, kinds_path: Path, only: set[str] | None = None) -> list[tuple[str, str, list[Document]]]:
+def load_corpus(root: Path, kinds_path: Path, only: set[str] | None = None,
+                skipped: list[tuple[Path, str]] | None = None) -> list[tuple[str, str, list[Document]]]:
     """(service, kind, documents) for every service folder of `root`, sorted by service name.
 
     Every service folder must have a kind in the kinds file (an error otherwise, naming the
-    folder and the file); kinds-file rows without a folder are ignored.
+    folder and the file); kinds-file rows without a folder are ignored. Unreadable files: see
+    `load_service_dir`.
     """
     if not root.is_dir():
         raise UserError(f"{root}: not a directory (expected DIR/<service>/<files>)")
@@ -88,5 +101,5 @@ def load_corpus(root: Path, kinds_path: Path, only: set[str] | None = None) -> l
             continue
         if service not in kinds:
             raise UserError(f"{folder}: service {service!r} has no kind in {kinds_path}: add a line '{service},<kind>'")
-        out.append((service, kinds[service], load_service_dir(folder)))
+        out.append((service, kinds[service], load_service_dir(folder, skipped)))
     return out

@@ -161,3 +161,22 @@ def test_explain_never_emits_control_sequences():
     res = audit_target([Document(name="P.md", text=text)], service="X", target_id="x", kind="social")
     out = "\n".join(explain_lines(res, "ncii_prohibited", width=80))
     assert "\x1b" not in out and "\\x1b" in out
+
+
+def test_score_files_skips_an_unreadable_file_with_a_warning(tmp_path, capsys):
+    svc = tmp_path / "corpus" / "Examplegram"
+    svc.mkdir(parents=True)
+    (svc / "rules.md").write_text("# Rules\n\nYou must not post nude images of another person without their consent.\n",
+                                  encoding="utf-8")
+    (svc / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    kinds = tmp_path / "kinds.csv"
+    kinds.write_text("service,kind\nExamplegram,social\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    code, _, err = run_cli(["score-files", str(tmp_path / "corpus"), "--kinds", str(kinds), "--out", str(out)], capsys)
+    assert code == 0 and "warning: skipped unreadable file" in err and "broken.pdf" in err
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["targets"][0]["elements"]["ncii_prohibited"]["met"] is True     # the readable file still counts
+    assert [Path(s["file"]).name for s in data["skipped_files"]] == ["broken.pdf"]
+    code, _, err = run_cli(["score-files", str(tmp_path / "corpus"), "--kinds", str(kinds), "--strict",
+                            "--out", str(out)], capsys)
+    assert code == 2 and "broken.pdf" in err and "cannot read this PDF" in err

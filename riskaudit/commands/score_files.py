@@ -24,11 +24,13 @@ CSV_COLUMNS = ["rubric_version", "service", "id", "kind", "score", "grade", "cat
                "element", "category", "met", "hours", "ordinal", "document", "url", "snapshot", "fetched_at", "quote"]
 
 
-def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None) -> list[TargetResult]:
-    """Audit every service folder of `root` (kinds from `kinds_path`); results sorted by target id."""
+def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None,
+              skipped: list[tuple[Path, str]] | None = None) -> list[TargetResult]:
+    """Audit every service folder of `root` (kinds from `kinds_path`); results sorted by target id.
+    Unreadable files raise UserError, or with a `skipped` list are recorded there and left out."""
     results = []
     ids: dict[str, str] = {}
-    for service, kind, docs in load_corpus(root, kinds_path, only):
+    for service, kind, docs in load_corpus(root, kinds_path, only, skipped):
         tid = slug(service)
         if tid in ids:
             raise UserError(f"{root}: services {ids[tid]!r} and {service!r} have the same id {tid!r}; rename one folder")
@@ -37,9 +39,13 @@ def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None) -> lis
     return sorted(results, key=lambda r: r.id)
 
 
-def results_json(results: list[TargetResult], generated_at: str) -> dict:
-    return {"rubric_version": rubric.RUBRIC_VERSION, "generated_at": generated_at,
-            "targets": [r.to_json() for r in sorted(results, key=lambda r: r.id)]}
+def results_json(results: list[TargetResult], generated_at: str,
+                 skipped: list[tuple[Path, str]] | None = None) -> dict:
+    out = {"rubric_version": rubric.RUBRIC_VERSION, "generated_at": generated_at,
+           "targets": [r.to_json() for r in sorted(results, key=lambda r: r.id)]}
+    if skipped:
+        out["skipped_files"] = [{"file": str(p), "error": msg} for p, msg in skipped]
+    return out
 
 
 def _fmt_num(v) -> str:
@@ -66,10 +72,11 @@ def results_csv(results: list[TargetResult]) -> str:
     return buf.getvalue()
 
 
-def write_results(results: list[TargetResult], fmt: str, out: str | None, generated_at: str) -> None:
+def write_results(results: list[TargetResult], fmt: str, out: str | None, generated_at: str,
+                  skipped: list[tuple[Path, str]] | None = None) -> None:
     """Write JSON or CSV to `out` ('-' or None = stdout)."""
     if fmt == "json":
-        data = json.dumps(results_json(results, generated_at), ensure_ascii=False, indent=2) + "\n"
+        data = json.dumps(results_json(results, generated_at, skipped), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
         data = results_csv(results)
     else:
@@ -86,8 +93,12 @@ def write_results(results: list[TargetResult], fmt: str, out: str | None, genera
 def run(args) -> int:
     from riskaudit.store import now_utc
     root = Path(args.dir)
-    results = score_dir(root, Path(args.kinds))
-    write_results(results, args.format, args.out, now_utc().isoformat(timespec="seconds"))
+    skipped: list[tuple[Path, str]] | None = None if args.strict else []
+    results = score_dir(root, Path(args.kinds), skipped=skipped)
+    for path, msg in skipped or []:
+        # the message already names the file; the other files of the service are still scored
+        print(f"riskaudit score-files: warning: skipped unreadable file: {msg}", file=sys.stderr)
+    write_results(results, args.format, args.out, now_utc().isoformat(timespec="seconds"), skipped)
     if args.out not in (None, "-"):
         print(f"scored {len(results)} services from {root} → {args.out}", file=sys.stderr)
     return 0
@@ -105,3 +116,6 @@ def register(subparsers) -> None:
                    help="CSV with header 'service,kind' (kind: social, dating, adult, host, ai_tool); every service folder must be listed")
     p.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
     p.add_argument("--out", default=None, help="output file ('-' or omitted: standard output)")
+    p.add_argument("--strict", action="store_true",
+                   help="fail on the first unreadable file instead of skipping it with a warning "
+                        "(skipped files are listed under 'skipped_files' in JSON)")
