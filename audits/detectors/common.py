@@ -55,7 +55,7 @@ def out_of_scope(seg: Segment) -> str | None:
     if P.ADS_SCOPE.search(heads) and not re.search(r"content|community|user", heads, re.I):
         return "advertising policy"
     first = seg.text[:60]
-    if re.match(r"\W*(?:ads?|advertis\w*|sponsored)\b", first, re.I):
+    if re.match(r"\W*(?:ads?|advertis(?:ing|ements?|ers?)|sponsored)\b", first, re.I):
         return "advertising policy"
     if re.search(r"\b(?:our|its) (?:employees|staff|personnel)\b", seg.text, re.I) and not re.search(r"\b(?:you|users?|members?)\b", seg.text, re.I):
         return "staff rule"

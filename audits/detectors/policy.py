@@ -53,7 +53,7 @@ _THREAT = P.rx(r"threat(?:s|en|ens|ened|ening)? (?:\w+ ){0,2}to " + _DISCLOSE,
 _SEXTORTION = P.rx(r"sextort\w*", r"sexual(?:ly)? extort\w*", r"sexual blackmail")
 _AGE_GATE = re.compile(
     r"\b(?:at least (?:\d+|eighteen)|years? (?:of age|old)|age (?:of )?majority|minimum age|age[- ]verif\w*|age[- ]restrict\w*|"
-    r"(?:access|view|use|using|register|sign up for|join) (?:the |our )?(?:service|services|site|platform|app|content)|not (?:intended|directed) (?:for|to)|eligib\w*|parental consent|parent or (?:legal )?guardian (?:must|consent|permission))\b",
+    r"(?:access|view|use|using|register|sign up for|join) (?:the |our )?(?:service|services|site|platform|app|content)(?!\s+(?:to|in order to) (?:generate|create|make|produce|post|upload|share|distribute|depict|solicit|request|sell|trade|sexuali[sz]e|exploit|groom)\b)|not (?:intended|directed) (?:for|to)|eligib\w*|parental consent|parent or (?:legal )?guardian (?:must|consent|permission))\b",
     re.I)
 _AUTH = P.rx(
     r"ncmec", r"national cent(?:er|re) for missing (?:and|&) exploited children", r"cybertipline", r"internet watch foundation", r"iwf",
@@ -72,7 +72,9 @@ _FROM_AUTH = re.compile(r"\b(?:reports?|requests?|inquir\w+|orders?) (?:\w+ ){0,
 _OTHER_HARMS = re.compile(r"\b(?:terror\w*|hate|hateful|traffick\w*|violen\w*|fraud\w*|scams?|drugs?|weapons?|extremis\w*|discriminat\w*|self-harm|suicide)\b", re.I)
 _GENERATION = P.rx(r"generat\w*", r"creat\w*", r"produc\w*", r"outputs?", r"prompts?", r"models?", r"(?:access|use|using) (?:of )?(?:the|our) (?:services?|platform|tools?|ai)",
                    r"(?:services?|platform) (?:and|or) outputs?", r"editor", r"ai", r"fine[- ]tun\w*", r"lora\w*", r"train\w*")
-_SCOPE_EXTENSION = re.compile(r"\b(?:includ\w*|appl(?:y|ies)|regardless|whether|real or|also|even|such as|e\.g|as well as|any (?:form|kind)|covers?|extends?|this means)\b", re.I)
+_SCOPE_EXTENSION = re.compile(r"\b(?:includ\w*|appl(?:y|ies)|regardless|whether|real or|also|even|such as|e\.g|as well as|any (?:form|kind)|covers?|extends?|this means|"
+                               r"treated (?:\w+ ){0,2}(?:as|like) (?:real|actual|genuine|any other|other)|(?:considered|regarded|classified|counts?|counted)(?: as)?(?: to be)? (?:csam|child sexual|child abuse|child pornography|real|actual)|"
+                               r"the same (?:way )?as (?:real|actual))\b", re.I)
 
 
 def _closest(pattern: re.Pattern, text: str, pos: int, window: int) -> re.Match | None:

@@ -32,6 +32,9 @@ _REPORT_CORE = re.compile(
     r"(?:submit|send|file)\w* (?:\w+ ){0,3}(?:notices?|notifications?|complaints?|claims?|reports?)|takedown (?:notices?|requests?)|"
     r"removal requests?|request (?:the )?(?:prompt )?removal|"
     r"signal(?:er|ez|é|ée|és|ées|ement|ements|ant)|melde(?:n|t|st)?|meldung(?:en)?|meldefunktion|beschwerde(?:n)?)\b", re.I)
+# choosing the Report option in a menu is a reporting gesture ("Select Report", "choose 'Flag'")
+_SEND_TO = re.compile(r"\b(?:e-?mail\w*|write|writing|contact\w*|submit\w*|send\w*|sent|directed|addressed|requests? to remove|fil(?:e|ing)|fill\w* (?:in|out)|use|using)\b", re.I)
+_UI_PICK = re.compile(r"\b(?:select|choose|pick|hit)\s+(?:the\s+)?[\"“‘']?(?:report|flag)\b", re.I)
 _LINKISH = re.compile(r"\]\(|https?://|www\.|@\w", re.I)
 
 
@@ -64,12 +67,20 @@ def general_reporting(seg: Segment, ctx: Context) -> Hit | None:
         if not m:
             return None
         rep = m
-    chan = _has_channel(text)
+    chan = _has_channel(text) or (_UI_PICK.search(text) and "report option")
     if not chan:
         return None
     obj = P.REPORT_OBJECT.search(text)
     if not obj and seg.prev and seg.prev in seg.block and seg.prev.rstrip().endswith("?") and len(seg.prev) < 120:
         obj = P.REPORT_OBJECT.search(seg.prev)      # "Spotted a fake profile? Let our team know …"
+    if not obj and (seg.is_item or len(text) < 160):
+        # a step of a how-to-report flow: the heading or lead-in says what is reported
+        # ("How do I report a post?" ⏎ "2. Select Report and choose a reason.")
+        for c in seg.headings[-1:] + seg.leads[-1:]:
+            if _REPORT_CORE.search(c) and not _NOT_CONTENT.search(c) and not _MISUSE.search(c):
+                obj = P.REPORT_OBJECT.search(c)
+                if obj:
+                    break
     if not obj and not _LINKISH.search(text):
         return None
     plain = P.MD_LINK.sub(lambda m: m.group(1), text)          # link targets say nothing about misuse
@@ -92,17 +103,28 @@ def general_reporting(seg: Segment, ctx: Context) -> Hit | None:
 
 _NCII_LINK = re.compile(r"intimate|ncii|non-?consensual|nud(?:e|ity)|naked|revenge|private (?:images|media|content)|privacy", re.I)
 _NCII_WORDS = re.compile(r"intimate|nud(?:e|es|ity)|naked|sexual(?:ly)?[- ]explicit (?:images?|imagery|photos?|videos?|media)|revenge porn|ncii|non-?consensual", re.I)
+_NCII_ADDRESS = re.compile(r"intimate|ncii|non-?consensual|revenge", re.I)
+_PICK = re.compile(r"\b(?:select|choose|pick|tap|click)\b", re.I)
 _DEDICATED = re.compile(r"\b(?:dedicated|specific|specialized|special|separate)\b[^.;]{0,40}\b(?:forms?|channels?|address|team|process|category|options?|tools?|portal|page)\b", re.I)
 _GENERAL_ROUTE = re.compile(r"\b(?:inline|general|standard|usual|regular|same) (?:report\w*|flag\w*|form|feature|tools?|mechanism|process)|for general violations|report (?:feature|button|link) (?:on|in) (?:the|our|any)", re.I)
 _REMOVAL_RIGHT = re.compile(r"\b(?:right to|may|can) (?:\w+ ){0,3}(?:request|ask for|seek) (?:the )?(?:\w+ )?removal\b", re.I)
 
 
 @detector("ncii_reporting_channel", "only a general reporting channel; nothing specific to intimate imagery",
-          gate=("report", "flag", "notify", "let us know", "tell us", "complain", "grievance", "notice", "takedown", "removal", "remov", "dedicated", "]("))
+          gate=("report", "flag", "notify", "let us know", "tell us", "complain", "grievance", "notice", "takedown", "removal", "remov", "dedicated", "](",
+                "@", "http", "select", "choose", "pick"))
 def ncii_reporting(seg: Segment, ctx: Context) -> Hit | None:
     text = seg.text
+    links = _links(text)
+    # an address or link that names intimate imagery ("email ncii@…", ".../intimate-images-report")
+    # with a verb of sending a request to it (a help article "for more information" is not a channel)
+    ncii_address = any(_NCII_ADDRESS.search(target) for _, target in links) and bool(_SEND_TO.search(text)) \
+        and not re.search(r"\b(?:more information|learn more|read more|resources?|support services?)\b", text, re.I)
+    # a step of a reporting flow, under a heading/lead-in about reporting ("Choose 'Nudity', then 'Shared without my consent'")
+    pick_step = bool(_PICK.search(text)) and (seg.is_item or len(text) < 200) and bool(
+        _REPORT_CORE.search(" ".join(seg.headings[-1:] + seg.leads[-1:] + ([seg.prev] if seg.prev in seg.block else []))))
     if not (_REPORT_CORE.search(text) or re.search(r"\[[^\]]*(?:report|remov|takedown|request|form)[^\]]*\]\(", text, re.I)
-            or _DEDICATED.search(text)):
+            or _DEDICATED.search(text) or ncii_address or pick_step):
         return None
     around = " ".join([text, seg.prev] + seg.headings[-1:])
     ncii = _ncii_concept(text) or _NCII_WORDS.search(text)
@@ -120,8 +142,14 @@ def ncii_reporting(seg: Segment, ctx: Context) -> Hit | None:
         specific = "dedicated channel"
     if not specific and ncii and _REMOVAL_RIGHT.search(text) and (P.INTIMATE_IMAGERY.search(text)):
         specific = "intimate-imagery removal request"
-    if not specific and ncii and re.search(r"\b(?:select|choose|pick)\b[^.]{0,80}(?:intimate|non-?consensual)", text, re.I):
-        specific = "named report category"
+    if not specific and ncii:
+        # a named report category: what is picked names intimate imagery shared without consent
+        for m in _PICK.finditer(text):
+            window = text[m.end():m.end() + 120]
+            if re.search(r"intimate|non-?consensual|revenge|ncii", window, re.I) or _ncii_concept(window) \
+                    or (P.CONSENT.search(window) and P.INTIMATE_IMAGERY_STRICT.search(text)):
+                specific = "named report category"
+                break
     if not specific:
         return None
     if _GENERAL_ROUTE.search(text) and "dedicated" not in specific:
@@ -316,6 +344,18 @@ _ELEMENTS = (r"signature", r"identif\w+ (?:\w+ ){0,3}(?:content|material|image|d
              r"contact (?:information|details)")
 
 
+def _siblings(seg: Segment, ctx: Context) -> str:
+    """The text of the list items sharing this item's lead-ins and headings (its list)."""
+    index = getattr(ctx, "_sibling_index", None)
+    if index is None:
+        index = {}
+        for s in ctx.segments:
+            if s.is_item and s.leads:
+                index.setdefault((s.doc, tuple(s.leads), tuple(s.headings)), []).append(s.text)
+        ctx._sibling_index = index
+    return " ".join(index.get((seg.doc, tuple(seg.leads), tuple(seg.headings)), [])[:12])
+
+
 @detector("statutory_ncii_process", "no intimate-imagery removal process tied to a statute (e.g. the TAKE IT DOWN Act)",
           gate=("take it down", "online safety", "image-based abuse", "esafety", "signature", "identif", "statement", "good faith", "contact information", "contact details"))
 def statutory(seg: Segment, ctx: Context) -> Hit | None:
@@ -328,7 +368,10 @@ def statutory(seg: Segment, ctx: Context) -> Hit | None:
         if intimate and re.search(r"remov\w*|request\w*|notice\w*|report\w*|takedown|take down", text, re.I):
             return Hit(seg, 4.0 + specificity(seg), f"statute '{m.group(0)}' with an intimate-imagery removal request")
         return None
-    # a removal request for intimate imagery listing the statutory elements
+    # a removal request for intimate imagery listing the statutory elements; a list item is read
+    # with its sibling items ("A valid request must include: (a) your signature; (b) …")
+    if seg.is_item and seg.leads:
+        around = " ".join([around, _siblings(seg, ctx)])
     found = [e for e in _ELEMENTS if re.search(e, around, re.I)]
     if len(found) >= 3 and (_ncii_concept(around) or P.INTIMATE_IMAGERY.search(around)) and not re.search(r"copyright|dmca|infring", around, re.I):
         return Hit(seg, 3.0 + specificity(seg), "intimate-imagery removal request listing statutory elements (signature, identification, statement of non-consent, contact)")

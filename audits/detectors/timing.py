@@ -117,8 +117,8 @@ def ncii_48h(seg: Segment, ctx: Context) -> Hit | None:
 _TRANSPARENCY = re.compile(
     r"\btransparency reports?\b|\btransparency report(?:ing)?\b|\benforcement reports?\b|\b(?:community standards|guidelines|policy) enforcement (?:report|data)\b|"
     r"\btransparency (?:cent(?:er|re)|hub)\b|"
-    r"\b(?:publish\w*|releas\w*|shar\w*|report\w*) (?:\w+ ){0,6}(?:statistics|data|numbers|figures|metrics|information|reports?) (?:\w+ ){0,3}(?:about|on|regarding|of|describing|detailing|covering|showing|summari[sz]ing|listing) (?:\w+ ){0,5}"
-    r"(?:moderation|enforc\w*|removals?|takedowns?|requests?|reports|actions?|content (?:removal|moderation)|notices|suspensions?|suspended|removed|banned|terminated|(?:policy |rule )?violations)\b|"
+    r"\b(?:publish\w*|releas\w*|shar\w*|report\w*) (?:\w+ ){0,6}(?:statistics|data|numbers?|figures|metrics|information|reports?|counts?|volumes?) (?:\w+ ){0,3}(?:about|on|regarding|of|describing|detailing|covering|showing|summari[sz]ing|listing) (?:[\w-]+ ){0,5}"
+    r"(?:moderation|enforc\w*|removals?|takedowns?|requests?|reports|complaints|actions?|content (?:removal|moderation)|notices|suspensions?|suspended|removed|banned|terminated|(?:policy |rule )?violations)\b|"
     r"\b(?:biannual|bi-annual|annual|semi-annual|half-yearly|quarterly|yearly|periodic|regular) (?:\w+ )?(?:transparency|enforcement)?\s*reports?\b|"
     r"\b(?:statistics|data|numbers|figures|metrics|information) (?:about|on|regarding|of) (?:\w+ ){0,5}(?:moderation|enforc\w*|removals?|takedowns?|requests?|reports|notices|complaints|actions?)\b"
     r"[^.;]{0,60}\b(?:are|is|will be|get|gets) (?:\w+ )?(?:published|released|made (?:publicly )?available)\b|"
