@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from riskaudit.demo.make_pdf import serialize_pdf
 from riskaudit.errors import UserError
 from riskaudit.extract import (
     SUPPORTED_SUFFIXES,
@@ -270,17 +271,7 @@ def make_pdf(lines_: list[str], uri: str | None = None) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return serialize_pdf(objects, root=1)
 
 
 PDF_LINES = [

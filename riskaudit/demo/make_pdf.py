@@ -76,6 +76,12 @@ def text_pdf(text: str, *, lines_per_page: int = 50, width: int = 95) -> bytes:
     info = add(b"<< /Title (FileDrop Terms of Service) /Producer (riskaudit demo) >>")
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
 
+    return serialize_pdf(objects, root=catalog, info=info)
+
+
+def serialize_pdf(objects: list[bytes], *, root: int, info: int | None = None) -> bytes:
+    """A PDF 1.4 file of `objects` (object n is objects[n-1]) with its cross-reference table;
+    `root` is the catalog's object number, `info` the document-information object's."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for n, body in enumerate(objects, start=1):
@@ -85,8 +91,10 @@ def text_pdf(text: str, *, lines_per_page: int = 50, width: int = 95) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, catalog, info, xref)
+    trailer = b"/Size %d /Root %d 0 R" % (len(objects) + 1, root)
+    if info is not None:
+        trailer += b" /Info %d 0 R" % info
+    out += b"trailer\n<< " + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
 
 
