@@ -117,6 +117,16 @@ NONREAL_DEPICTION = rx(
     r"manipulated",
 )
 
+# --- enforcement statistics ------------------------------------------------------------------
+# Past results ("In the first half of 2026 we removed 12,400 pieces …; 93% of reports were resolved
+# in under 24 hours") report outcomes: they are neither rules nor response-time commitments.
+STATISTIC = re.compile(
+    r"\d+(?:[.,]\d+)?\s*%|\bper ?cent\b|\b\d{1,3}(?:,\d{3})+\b|"
+    r"\b(?:were|was|had been) (?:\w+ ){0,2}(?:resolved|removed|reviewed|actioned|processed|handled|answered)\b|"
+    r"\b(?:in|during) (?:the )?(?:first|second|third|fourth|last|past) (?:half|quarter|year|month)\b|"
+    r"\b(?:first|second|third|fourth|last) (?:half|quarter) of\b|\bon average\b|\bmedian\b", re.I)
+
+
 # --- prohibition, permission and negation ---------------------------------------------------
 PROHIBIT = rx(
     r"do not", r"don[’']?t", r"never", r"must not", r"mustn[’']t", r"may not", r"shall not", r"should not", r"cannot", r"can[’']?t",

@@ -74,10 +74,6 @@ def context_text(seg: Segment, *, headings: int = 2, prev: bool = False) -> str:
 _RULE_VOICE = re.compile(
     r"\b(?:may not|must not|must never|shall not|do not|don[’']t|never|agree not to|not (?:be )?(?:allowed|permitted|tolerated)|"
     r"prohibit\w*|forbid\w*|banned|zero[- ]tolerance)\b", re.I)
-# enforcement statistics ("In 2025 we removed 41,200 pieces …; 93% …") report outcomes, they are not rules
-_STATISTIC = re.compile(
-    r"\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\s?(?:%|percent\b)|"
-    r"\b(?:first|second|third|fourth|last) (?:half|quarter) of\b", re.I)
 
 
 def specificity(seg: Segment) -> float:
@@ -87,7 +83,7 @@ def specificity(seg: Segment) -> float:
     bonus = -0.5 if n < 25 else max(0.0, 0.5 - n / 1200)
     if seg.is_heading:
         bonus -= 0.75
-    if _STATISTIC.search(seg.text):
+    if P.STATISTIC.search(seg.text):
         bonus -= 0.75
     if _RULE_VOICE.search(seg.text):
         bonus += 0.25

@@ -38,9 +38,6 @@ _EXCLUDE = re.compile(
     r"preserv\w*|law enforcement|legal process|subpoena|emergency disclosure|records?|account deletion|delete your account|"
     r"cooling[- ]off|statute of limitations|limitation period|years?|trash|opt(?:[- ]| to )out|reject\w*|changes?|months?|written notice|notice period|"
     r"notice of (?:termination|cancellation|non-renewal|breach)|terminat\w*|kept|keep|keeps|archiv\w*)\b", re.I)
-# past results are statistics, not commitments ("93% of reports were resolved in under 24 hours")
-_STATISTIC = re.compile(r"\d+(?:[.,]\d+)?\s*%|\bper ?cent\b|\b(?:were|was|had been) (?:\w+ ){0,2}(?:resolved|removed|reviewed|actioned|processed|handled|answered)\b|"
-                        r"\b(?:in|during) (?:the )?(?:first|second|last|past) (?:half|quarter|year|month)\b|\bon average\b|\bmedian\b", re.I)
 _USER_DEADLINE = re.compile(
     r"\b(?:you|customers?|users?|members?|creators?|uploaders?|claimants?|licensees?|the (?:customer|user|member|claimant|complainant))\b"
     r"(?: \w+){0,2} (?:must|shall|have|has|agree|will need|should|are required|is required|need to|may (?:submit|file|appeal|request|opt|reject)|can (?:submit|file|appeal))\b"
@@ -66,7 +63,7 @@ def _response_time_uncached(seg: Segment) -> tuple[list[float], str] | None:
         return None
     if not (_OBJECT.search(text) and _ACTION.search(text) and _COMMIT.search(text)):
         return None
-    if _EXCLUDE.search(text) or _USER_DEADLINE.search(text) or _STATISTIC.search(text):
+    if _EXCLUDE.search(text) or _USER_DEADLINE.search(text) or P.STATISTIC.search(text):
         return None
     heads = " ".join(seg.headings[-2:])
     if re.search(r"privacy|personal data|data protection|billing|payment|refund|subscription|changes to|dispute|arbitration|counter", heads, re.I):
