@@ -7,6 +7,7 @@ the file name (e.g. "Terms of Service.md"); the service name is the folder name.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -19,10 +20,14 @@ SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 
 
 def slug(name: str) -> str:
-    """Target id of a service name: lower-case ASCII words joined by '-' ("Stability AI" → "stability-ai")."""
+    """Target id of a service name: lower-case ASCII words joined by '-' ("Stability AI" → "stability-ai").
+
+    Shared by `score-files` and the archive importers, so a service gets the same id everywhere;
+    a name with no ASCII letters or digits gets a stable id from its hash.
+    """
     s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return s or "service"
+    return s or "service-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
 
 
 def _read_text(path: Path) -> str:

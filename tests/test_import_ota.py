@@ -121,7 +121,7 @@ def test_errors(tmp_path):
         import_ota(con, repo / "Acme Social", default_kind="social")
     bad = tmp_path / "bad.csv"
     bad.write_text("service,kind\nAcme Social,forum\n")
-    with pytest.raises(UserError, match=r"bad.csv:2: kind 'forum'"):
+    with pytest.raises(UserError, match=r"bad.csv:2: unknown kind 'forum'"):
         import_ota(con, repo, kinds_path=bad)
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     con.close()

@@ -8,11 +8,9 @@ targets, skip versions already stored (re-import is idempotent), then score the 
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,15 +19,10 @@ import pyarrow as pa
 
 from audits import rubric
 from audits.changes import bulk_insert
+from audits.loaders import read_kinds
+from audits.loaders import slug as slugify
 from riskaudit import store
 from riskaudit.errors import UserError
-
-
-def slugify(name: str) -> str:
-    """Target id of a service name: lower-case ASCII words joined by '-' ("Stability AI" → "stability-ai")."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug or "service-" + store.sha256_hex(name)[:8]
 
 
 def doc_type_of(name: str) -> str:
@@ -38,26 +31,11 @@ def doc_type_of(name: str) -> str:
 
 
 def load_kinds(path: str | Path | None) -> dict[str, str]:
-    """Read KINDS.csv (header `service,kind`) → {service name (case-folded): kind}."""
+    """KINDS.csv (header `service,kind`, read by `audits.loaders.read_kinds`) → {case-folded service: kind};
+    {} when no file is given."""
     if not path:
         return {}
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"kinds file {path} not found: give a CSV with header `service,kind`")
-    out: dict[str, str] = {}
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or not {"service", "kind"} <= {f.strip().lower() for f in reader.fieldnames}:
-            raise UserError(f"{path}: the header must be `service,kind` (found {reader.fieldnames})")
-        for lineno, row in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            if not row.get("service"):
-                continue
-            if row.get("kind") not in rubric.KINDS:
-                raise UserError(f"{path}:{lineno}: kind {row.get('kind')!r} for {row['service']!r} is not one of "
-                                f"{', '.join(rubric.KINDS)}")
-            out[row["service"].casefold()] = row["kind"]
-    return out
+    return {service.casefold(): kind for service, kind in read_kinds(Path(path)).items()}
 
 
 def resolve_kinds(con: duckdb.DuckDBPyConnection, services: list[str], kinds: dict[str, str],
