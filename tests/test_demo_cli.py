@@ -119,3 +119,20 @@ def test_demo_changes_between_editions(demo_run):
     assert ("heartline", "stated_response_time", True, False) in flips
     assert ("dreamforge", "synthetic_intimate_covered", False, True) in flips
     assert not any(t == "pixelpost" for t, *_ in flips)                  # markup-only edit
+
+
+def test_report_scores_json_equals_riskaudit_export(demo_run, tmp_path):
+    """Two code paths write the shared JSON shape (the report's exports and `riskaudit export`):
+    apart from generation metadata they must agree byte for byte in content."""
+    import json
+
+    from riskaudit.cli import main
+
+    exported = tmp_path / "export.json"
+    assert main(["export", "--db", str(demo_run["db"]), "--format", "json", "--out", str(exported)]) == 0
+    a = json.loads(exported.read_text(encoding="utf-8"))
+    b = json.loads((demo_run["out"] / "scores.json").read_text(encoding="utf-8"))
+    for doc in (a, b):
+        doc.pop("generated_at", None)
+        doc.pop("run_id", None)
+    assert a == b
