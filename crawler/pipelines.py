@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import zlib
 
 import pyarrow as pa
 from scrapy import signals
@@ -127,7 +126,7 @@ class DuckDBPipeline:
         if digest not in self.snapshots_seen:
             self.snapshots_seen.add(digest)
             self._add("snapshots", {"sha256": digest, "content_type": content_type, "size": len(body),
-                                    "compression": "zlib", "body": zlib.compress(body, 3),
+                                    "compression": store.SNAPSHOT_COMPRESSION, "body": store.pack_body(body),
                                     "first_seen": fetched_at})
         return digest
 

@@ -51,14 +51,22 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+SNAPSHOT_COMPRESSION = "zlib"
+
+
+def pack_body(body: bytes) -> bytes:
+    """A raw body as stored in `snapshots.body` (SNAPSHOT_COMPRESSION); `get_snapshot` reverses it."""
+    return zlib.compress(body, 3)
+
+
 def put_snapshot(con: duckdb.DuckDBPyConnection, body: bytes, content_type: str | None) -> str:
-    """Store a raw body once (content-addressed, zlib-compressed); return its sha256."""
+    """Store a raw body once (content-addressed, compressed); return its sha256."""
     digest = sha256_hex(body)
     exists = con.execute("SELECT 1 FROM snapshots WHERE sha256 = ?", [digest]).fetchone()
     if not exists:
         con.execute(
-            "INSERT INTO snapshots (sha256, content_type, size, compression, body, first_seen) VALUES (?, ?, ?, 'zlib', ?, ?)",
-            [digest, content_type, len(body), zlib.compress(body, 6), now_utc()],
+            "INSERT INTO snapshots (sha256, content_type, size, compression, body, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+            [digest, content_type, len(body), SNAPSHOT_COMPRESSION, pack_body(body), now_utc()],
         )
     return digest
 
@@ -68,7 +76,7 @@ def get_snapshot(con: duckdb.DuckDBPyConnection, digest: str) -> bytes | None:
     if not row:
         return None
     compression, body = row
-    return zlib.decompress(body) if compression == "zlib" else bytes(body)
+    return zlib.decompress(body) if compression == SNAPSHOT_COMPRESSION else bytes(body)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, kind: str, *, registry_path: str | None = None,
