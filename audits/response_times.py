@@ -2,7 +2,7 @@
 
 The audit stores every quote that backs `stated_response_time` in `evidence` (and the hours
 in `element_results.hours`). Here each commitment is re-read from its quote, converted to
-hours (`audits.timeparse.commitments` when available, else a small built-in parser) and
+hours (`audits.timeparse.commitments`) and
 tagged with the channel it applies to (ncii / copyright / illegal_content / general) from
 keyword cues in its sentence. `stated_vs_legal` then compares, per target and applicable
 rule of `audits/rules/legal_deadlines.yaml`, the shortest stated time for the rule's content
@@ -14,14 +14,14 @@ import datetime as _dt
 import re
 from pathlib import Path
 
-import duckdb
 import yaml
 
-from riskaudit.errors import UserError
+from audits.timeparse import commitments
+from riskaudit.core.vocab import STATED_CHANNELS, TARGET_KINDS as KINDS
+
+from riskaudit.core.errors import UserError
 
 RULES_PATH = Path(__file__).parent / "rules" / "legal_deadlines.yaml"
-STATED_CHANNELS = ("ncii", "copyright", "illegal_content", "general")
-KINDS = ("social", "dating", "adult", "host", "ai_tool")
 CONTENT_TYPES = {"ncii": "ncii", "copyright": "copyright", "illegal_content": "illegal_content",
                  "csam": "illegal_content"}   # rule content_type -> stated-time channel
 RULE_FIELDS = ("id", "name", "jurisdiction", "content_type", "deadline_hours", "applies_to_kinds",
@@ -37,40 +37,7 @@ _CUES = {
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n+")
 
 
-# ---------------------------------------------------------------- commitments (hours)
-_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-              "nine": 9, "ten": 10, "twelve": 12, "fourteen": 14, "twenty-four": 24, "twenty four": 24,
-              "thirty": 30, "thirty-six": 36, "forty-eight": 48, "forty eight": 48,
-              "seventy-two": 72, "seventy two": 72}
-_UNIT_HOURS = {"minute": 1 / 60, "hour": 1, "hr": 1, "h": 1, "day": 24, "week": 168}
-_FALLBACK = re.compile(
-    r"\b(?P<num>\d+(?:\.\d+)?|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
-    r"(?:\s*(?:-|–|to)\s*(?P<num2>\d+(?:\.\d+)?))?"
-    r"(?:\s*\(\d+\))?[\s-]*(?:business\s+|working\s+|calendar\s+)?"
-    r"(?P<unit>minutes?|hours?|hrs?|h|days?|weeks?)\b", re.I)
-
-
-def _fallback_commitments(text: str) -> list[float]:
-    """Hours for each 'N unit' in `text` (1 day = 24 h, 1 business day = 24 h, 1 week = 168 h).
-
-    Used only when `audits.timeparse` is not installed; ranges count at their upper bound.
-    """
-    out = []
-    for m in _FALLBACK.finditer(text):
-        raw = (m.group("num2") or m.group("num")).lower()
-        num = float(_NUM_WORDS[raw]) if raw in _NUM_WORDS else float(raw)
-        unit = m.group("unit").lower().rstrip("s") or "h"
-        hours = num * _UNIT_HOURS.get(unit, 1)
-        if hours not in out:
-            out.append(hours)
-    return out
-
-
 def _commitments(text: str) -> list[float]:
-    try:
-        from audits.timeparse import commitments
-    except ImportError:
-        return _fallback_commitments(text)
     return [float(h) for h in commitments(text)]
 
 
@@ -109,35 +76,18 @@ def tag_commitments(quote: str, document: str | None = None) -> list[tuple[float
 
 
 # ---------------------------------------------------------------- stated times
-def _scored_run(con, run_id):
-    if run_id is not None:
-        return run_id
-    try:
-        row = con.execute("SELECT max(run_id) FROM scores").fetchone()
-    except duckdb.CatalogException:
-        return None
-    return row[0] if row else None
-
-
 def _num(h: float):
     return int(h) if float(h).is_integer() else round(float(h), 2)
 
 
-def stated_times(con: duckdb.DuckDBPyConnection, run_id: int | None = None) -> list[dict]:
-    """Every stated commitment of a scored run (default: latest), one row per (hours, channel).
+def stated_times(quotes: list[tuple], recorded: dict[str, list]) -> list[dict]:
+    """Every stated commitment, one row per (hours, channel).
 
-    Keys: target_id, hours, channel, quote, document, url. Hours the audit recorded in
-    `element_results.hours` that no quote yields are added with channel `general` and no quote.
+    `quotes`: (target_id, quote, document, url) of the stated_response_time evidence of a run;
+    `recorded`: {target_id: hours} the element results recorded. Keys of each row: target_id,
+    hours, channel, quote, document, url. Recorded hours that no quote yields are added with
+    channel `general` and no quote.
     """
-    run_id = _scored_run(con, run_id)
-    if run_id is None:
-        return []
-    quotes = con.execute(
-        "SELECT target_id, quote, document, url FROM evidence WHERE run_id = ? "
-        "AND element = 'stated_response_time' ORDER BY target_id, ordinal", [run_id]).fetchall()
-    recorded = dict(con.execute(
-        "SELECT target_id, hours FROM element_results WHERE run_id = ? AND element = 'stated_response_time' "
-        "AND hours IS NOT NULL", [run_id]).fetchall())
     rows: list[dict] = []
     seen: dict[str, set[float]] = {}
     for target_id, quote, document, url in quotes:
@@ -227,8 +177,8 @@ def _applies(rule: dict, kind: str, jurisdictions: list[str]) -> tuple[bool, boo
     return rule["jurisdiction"].lower() in {j.strip().lower() for j in jurisdictions}, False
 
 
-def stated_vs_legal(con: duckdb.DuckDBPyConnection, run_id: int | None = None,
-                    rules_path: str | Path | None = None, today=None) -> list[dict]:
+def stated_vs_legal(targets: list[tuple], stated: list[dict], rules_path: str | Path | None = None,
+                    today=None) -> list[dict]:
     """One finding per (scored target, applicable rule).
 
     `status`: states_within_deadline | states_longer | states_no_time. The shortest stated
@@ -244,14 +194,6 @@ def stated_vs_legal(con: duckdb.DuckDBPyConnection, run_id: int | None = None,
             raise UserError(f"date {today!r} is not YYYY-MM-DD") from None
     if isinstance(today, _dt.datetime):
         today = today.date()
-    run_id = _scored_run(con, run_id)
-    if run_id is None:
-        return []
-    targets = con.execute(
-        "SELECT s.target_id, coalesce(t.name, s.service), coalesce(t.kind, s.kind), t.jurisdictions "
-        "FROM scores s LEFT JOIN targets t USING (target_id) WHERE s.run_id = ? ORDER BY s.target_id",
-        [run_id]).fetchall()
-    stated = stated_times(con, run_id)
     findings = []
     for target_id, name, kind, jurisdictions in targets:
         mine = [s for s in stated if s["target_id"] == target_id]

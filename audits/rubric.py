@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from riskaudit.core.vocab import TARGET_KINDS
+
 RUBRIC_VERSION = "1"
-KINDS = ("social", "dating", "adult", "host", "ai_tool")
+KINDS = TARGET_KINDS
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,17 @@ import datetime as _dt
 import math
 import warnings
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from riskaudit.errors import UserError
-from riskaudit.store import now_utc
+from riskaudit.core.errors import UserError
+from riskaudit.core.clock import now_utc
+from riskaudit.core.vocab import CASE_CHANNELS
 
 SMALL_SAMPLE_N = 10          # groups with fewer cases are flagged `small_sample: true`
 WITHIN_HOURS = {"within_24h": 24.0, "within_48h": 48.0, "within_7d": 168.0}
 ALL = "all"
-CHANNEL_ORDER = ("ncii_form", "copyright", "in_app", "email", "other")
+CHANNEL_ORDER = CASE_CHANNELS
 
 
 def parse_as_of(as_of) -> _dt.datetime:
@@ -54,39 +54,6 @@ def parse_as_of(as_of) -> _dt.datetime:
 
 def _iso(value: _dt.datetime) -> str:
     return value.astimezone(_dt.timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-_CASE_SQL = """
-    SELECT target_id, channel,
-           (removed_at IS NOT NULL AND removed_at <= $as_of) AS event,
-           (epoch(CASE WHEN removed_at IS NOT NULL AND removed_at <= $as_of THEN removed_at
-                       WHEN closed_at IS NOT NULL AND closed_at <= $as_of THEN closed_at
-                       ELSE $as_of END) - epoch(submitted_at)) / 3600.0 AS hours,
-           (acknowledged_at IS NOT NULL AND acknowledged_at <= $as_of) AS acked,
-           outcome
-    FROM cases
-    WHERE submitted_at <= $as_of AND ($target IS NULL OR target_id = $target)
-"""
-
-
-def _aggregated(con, as_of, target_id) -> pd.DataFrame:
-    """(target_id, channel, hours, event, count) for the cases known at `as_of`."""
-    con.execute("SET enable_progress_bar = false")
-    return con.execute(
-        f"SELECT target_id, channel, hours, event, count(*) AS n FROM ({_CASE_SQL}) "
-        "GROUP BY ALL ORDER BY target_id, channel, hours, event",
-        {"as_of": as_of, "target": target_id}).df()
-
-
-def _counts(con, as_of, target_id) -> pd.DataFrame:
-    return con.execute(
-        f"""SELECT target_id, coalesce(channel, '{ALL}') AS channel, count(*) AS n,
-                   count(*) FILTER (WHERE event) AS removed, count(*) FILTER (WHERE acked) AS acked,
-                   count(*) FILTER (WHERE outcome = 'refused') AS refused,
-                   count(*) FILTER (WHERE outcome = 'no_response') AS no_response,
-                   count(*) FILTER (WHERE outcome = 'pending') AS pending
-            FROM ({_CASE_SQL}) GROUP BY GROUPING SETS ((target_id, channel), (target_id))""",
-        {"as_of": as_of, "target": target_id}).df()
 
 
 def _fit(hours: np.ndarray, events: np.ndarray, weights: np.ndarray):
@@ -181,30 +148,29 @@ def _target_rows(tid: str, tgroup: pd.DataFrame, counts: dict) -> list[dict]:
     return rows
 
 
-def summarize(con: duckdb.DuckDBPyConnection, as_of=None, target_id: str | None = None) -> dict:
-    """Kaplan–Meier summary per target × channel plus per-target totals (`channel: "all"`)."""
-    as_of_dt = parse_as_of(as_of)
-    agg = _aggregated(con, as_of_dt, target_id)
+def summarize(agg: pd.DataFrame, counts_frame: pd.DataFrame, as_of: _dt.datetime, cases_after: int,
+              generated_at: _dt.datetime) -> dict:
+    """Kaplan–Meier summary per target × channel plus per-target totals (`channel: "all"`).
+
+    `agg`: (target_id, channel, hours, event, n) rows; `counts_frame`: per-group counts (see
+    `riskaudit.store.cases.case_counts`); both for the cases known at `as_of`.
+    """
     counts: dict[str, dict] = {}
-    for rec in _counts(con, as_of_dt, target_id).to_dict("records"):
+    for rec in counts_frame.to_dict("records"):
         counts.setdefault(rec["target_id"], {})[rec["channel"]] = rec
-    after = con.execute("SELECT count(*) FROM cases WHERE submitted_at > ? AND (? IS NULL OR target_id = ?)",
-                        [as_of_dt, target_id, target_id]).fetchone()[0]
     results = [_target_rows(tid, tgroup, counts[tid]) for tid, tgroup in agg.groupby("target_id", sort=True)]
     groups = [row for rows in results for row in rows]
-    return {"generated_at": _iso(now_utc()), "as_of": _iso(as_of_dt),
-            "cases_after_as_of": int(after), "small_sample_threshold": SMALL_SAMPLE_N,
+    return {"generated_at": _iso(generated_at), "as_of": _iso(as_of),
+            "cases_after_as_of": int(cases_after), "small_sample_threshold": SMALL_SAMPLE_N,
             "groups": groups}
 
 
-def km_curves(con: duckdb.DuckDBPyConnection, target_id: str, as_of=None) -> dict[str, list[tuple[float, float]]]:
-    """{channel: [(hours, survival), ...]} step points of each KM curve of a target, plus "all".
+def km_curves(agg: pd.DataFrame) -> dict[str, list[tuple[float, float]]]:
+    """{channel: [(hours, survival), ...]} step points of each KM curve of one target, plus "all".
 
     Points start at (0, 1) and include every event and censoring time (where S is unchanged),
     so a plot can mark censoring. Survival = share of reports still not removed.
     """
-    as_of_dt = parse_as_of(as_of)
-    agg = _aggregated(con, as_of_dt, target_id)
     out: dict[str, list[tuple[float, float]]] = {}
     if agg.empty:
         return out

@@ -67,7 +67,7 @@ def generate(csv_path: Path, db_path: Path, rows: int, targets: int) -> None:
 
 def run_child(csv_path: str, db_path: str) -> dict:
     import audits.survival as survival
-    from audits.cases import import_cases_csv
+    from riskaudit.importers.cases import import_cases_csv
     from riskaudit.store import connect
     con = connect(db_path)
     t0, c0 = time.perf_counter(), time.process_time()

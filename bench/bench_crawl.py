@@ -35,7 +35,7 @@ N_TARGETS = 20
 
 
 def make_pages(n: int) -> dict[str, bytes]:
-    from crawler.testsite import policy_page
+    from tests.support.testsite import policy_page
     links = [("Terms", "/terms"), ("Community guidelines", "/guidelines"), ("Report abuse", "/report"),
              ("Privacy", "/privacy"), ("Cookies", "/cookies"), ("Careers", "/careers")]
     pages = {"/robots.txt": b"User-agent: *\nDisallow: /admin/\n"}

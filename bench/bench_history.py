@@ -27,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audits.changes import engine_fingerprint, list_changes, sync, timeline  # noqa: E402
-from audits.importers.ota import import_ota  # noqa: E402
+from audits.changes import engine_fingerprint  # noqa: E402
+from riskaudit.stages.history import list_changes, sync, timeline  # noqa: E402
+from riskaudit.stages.imports import import_ota  # noqa: E402
 from riskaudit import store  # noqa: E402
 from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 

@@ -42,6 +42,7 @@ def make_store(path: Path, n_services: int, seed: int = 7) -> dict[str, int]:
     con.execute("INSERT INTO runs (run_id, kind, started_at, finished_at, status, tool_version) "
                 "VALUES (1, 'crawl', ?, ?, 'finished', 'bench')", [started, started + dt.timedelta(hours=3)])
     targets, docs, fetches, chans, scores, elements, evidence = [], [], [], [], [], [], []
+    categories: list[tuple] = []
     doc_id = 0
     for i in range(n_services):
         tid = f"svc-{i:04d}"
@@ -67,8 +68,8 @@ def make_store(path: Path, n_services: int, seed: int = 7) -> dict[str, int]:
         decisions = {e.id: (rng.random() < 0.55) if rubric.applicable(e.id, kind) else None for e in rubric.ELEMENTS}
         cats = rubric.category_scores(decisions)
         score = rubric.overall_score(decisions)
-        scores.append((1, tid, f"Service {i:04d}", kind, rubric.RUBRIC_VERSION, score, rubric.grade(score),
-                       cats["P"], cats["R"], cats["T"], cats["A"], at))
+        scores.append((1, tid, f"Service {i:04d}", kind, rubric.RUBRIC_VERSION, score, rubric.grade(score), at))
+        categories.extend((1, tid, c, v) for c, v in cats.items())
         for e in rubric.ELEMENTS:
             met = decisions[e.id]
             hours = [24.0] if e.id == "stated_response_time" and met else None
@@ -92,8 +93,8 @@ def make_store(path: Path, n_services: int, seed: int = 7) -> dict[str, int]:
     insert("fetches", "run_id, target_id, purpose, url, status, error, robots_blocked, media_refused, fetched_at",
            fetches)
     insert("channel_checks", "run_id, target_id, channel_kind, url, status, login_required, ok, checked_at", chans)
-    insert("scores", "run_id, target_id, service, kind, rubric_version, score, grade, cat_p, cat_r, cat_t, cat_a, "
-           "scored_at", scores)
+    insert("scores", "run_id, target_id, service, kind, rubric_version, score, grade, scored_at", scores)
+    insert("category_scores", "run_id, target_id, category, score", categories)
     insert("element_results", "run_id, target_id, element, category, met, hours, rubric_version", elements)
     insert("evidence", "run_id, target_id, element, ordinal, document_id, document, url, snapshot_sha256, "
            "fetched_at, quote", evidence)

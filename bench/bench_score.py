@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 def child(corpus: str, kinds: str) -> None:
     from audits.engine import audit_target
-    from audits.loaders import load_corpus, slug
+    from riskaudit.core.text import slug
+    from riskaudit.importers.files import load_corpus
     t0 = time.perf_counter()
     loaded = load_corpus(Path(corpus), Path(kinds))
     t1 = time.perf_counter()

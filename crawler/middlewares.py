@@ -25,7 +25,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.guards import host_refusal, is_media_url, media_content_type
-from riskaudit.store import now_utc
+from riskaudit.core.clock import now_utc
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +87,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.base = settings.getfloat("RISKAUDIT_RETRY_BACKOFF_BASE", 1.0)
-        self.cap = settings.getfloat("RISKAUDIT_RETRY_BACKOFF_MAX", 30.0)
+        self.base = settings.getfloat("RISKAUDIT_RETRY_BACKOFF_BASE")
+        self.cap = settings.getfloat("RISKAUDIT_RETRY_BACKOFF_MAX")
 
     def _delay(self, retry: Request, retry_after: float | None) -> float:
         n = int(retry.meta.get("retry_times", 1))

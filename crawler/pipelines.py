@@ -10,39 +10,20 @@ from __future__ import annotations
 import json
 import logging
 
-import pyarrow as pa
 from scrapy import signals
 
 from crawler.extraction import Extractor, worker_count
 from crawler.middlewares import ROBOTS_FETCHED
 from riskaudit import store
+from riskaudit.core.hashing import sha256_hex
+from riskaudit.store.bulk import SCHEMAS
+from riskaudit.store.crawl import CrawlWriter
+from riskaudit.store.runs import finish_run, start_run
+from riskaudit.store.targets import upsert_target
 
 logger = logging.getLogger(__name__)
 
-FETCH_COLS = {
-    "run_id": pa.int32(), "target_id": pa.string(), "purpose": pa.string(), "url": pa.string(),
-    "final_url": pa.string(), "status": pa.int32(), "error": pa.string(), "latency_ms": pa.float64(),
-    "bytes": pa.int64(), "content_type": pa.string(), "robots_blocked": pa.bool_(),
-    "media_refused": pa.bool_(), "attempts": pa.int32(), "snapshot_sha256": pa.string(),
-    "fetched_at": pa.timestamp("us", tz="UTC"),
-}
-SNAPSHOT_COLS = {
-    "sha256": pa.string(), "content_type": pa.string(), "size": pa.int64(), "compression": pa.string(),
-    "body": pa.binary(), "first_seen": pa.timestamp("us", tz="UTC"),
-}
-DOCUMENT_COLS = {
-    "run_id": pa.int32(), "target_id": pa.string(), "doc_type": pa.string(), "name": pa.string(),
-    "url": pa.string(), "final_url": pa.string(), "title": pa.string(), "language": pa.string(),
-    "text": pa.string(), "text_sha256": pa.string(), "snapshot_sha256": pa.string(),
-    "fetched_at": pa.timestamp("us", tz="UTC"), "source": pa.string(),
-}
-CHANNEL_COLS = {
-    "run_id": pa.int32(), "target_id": pa.string(), "channel_kind": pa.string(), "url": pa.string(),
-    "status": pa.int32(), "final_url": pa.string(), "latency_ms": pa.float64(),
-    "login_required": pa.bool_(), "ok": pa.bool_(), "error": pa.string(), "checked_at": pa.timestamp("us", tz="UTC"),
-}
-TABLES = {"fetches": FETCH_COLS, "snapshots": SNAPSHOT_COLS, "documents": DOCUMENT_COLS,
-          "channel_checks": CHANNEL_COLS}
+FETCH_COLUMNS = SCHEMAS["fetches"].names
 
 
 def _is_ok(status) -> bool:
@@ -52,12 +33,11 @@ def _is_ok(status) -> bool:
 class DuckDBPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.flush_rows = crawler.settings.getint("RISKAUDIT_FLUSH_ROWS", 500)
+        self.flush_rows = crawler.settings.getint("RISKAUDIT_FLUSH_ROWS")
         self.con = None
         self.run_id: int | None = None
-        self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
-        self.snapshots_seen: set[str] = set()
-        self.extractor = Extractor(worker_count(crawler.settings.get("RISKAUDIT_EXTRACT_WORKERS", "auto")))
+        self.writer: CrawlWriter | None = None
+        self.extractor = Extractor(worker_count(crawler.settings.get("RISKAUDIT_EXTRACT_WORKERS")))
         crawler.signals.connect(self.robots_fetched, signal=ROBOTS_FETCHED)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -74,12 +54,13 @@ class DuckDBPipeline:
             spider.fatal_error = str(exc)
             raise
         registry = spider.registry
-        self.run_id = store.start_run(self.con, "crawl", registry_path=registry.path,
+        self.run_id = start_run(self.con, "crawl", registry_path=registry.path,
                                       registry_sha256=registry.sha256,
                                       settings=json.dumps(spider.effective_settings(), sort_keys=True))
         spider.run_id = self.run_id
+        self.writer = CrawlWriter(self.con, self.flush_rows)
         for t in spider.targets:
-            store.upsert_target(self.con, t.id, t.name, t.kind, t.jurisdictions, t.homepage)
+            upsert_target(self.con, t.id, t.name, t.kind, t.jurisdictions, t.homepage)
         logger.info("riskaudit crawl run %s started -> %s", self.run_id, spider.db_path)
 
     def close_spider(self, spider=None):
@@ -93,7 +74,7 @@ class DuckDBPipeline:
         try:
             self.flush()
             status = "finished" if reason == "finished" else "failed"
-            store.finish_run(self.con, self.run_id, status)
+            finish_run(self.con, self.run_id, status)
             logger.info("riskaudit crawl run %s %s (%s)", self.run_id, status, reason)
         finally:
             self.con.close()
@@ -110,7 +91,7 @@ class DuckDBPipeline:
         media = bool(data.get("media_refused"))
         if body is not None and not media and _is_ok(data.get("status")):
             snapshot = self._snapshot(body, data.get("content_type"), data["fetched_at"])
-        row = {k: data.get(k) for k in FETCH_COLS if k not in ("run_id", "snapshot_sha256")}
+        row = {k: data.get(k) for k in FETCH_COLUMNS if k not in ("run_id", "snapshot_sha256")}
         row.update(run_id=self.run_id, snapshot_sha256=snapshot,
                    robots_blocked=bool(data.get("robots_blocked")), media_refused=media,
                    attempts=data.get("attempts") or 0)
@@ -122,13 +103,7 @@ class DuckDBPipeline:
         return item
 
     def _snapshot(self, body: bytes, content_type, fetched_at) -> str:
-        digest = store.sha256_hex(body)
-        if digest not in self.snapshots_seen:
-            self.snapshots_seen.add(digest)
-            self._add("snapshots", {"sha256": digest, "content_type": content_type, "size": len(body),
-                                    "compression": store.SNAPSHOT_COMPRESSION, "body": store.pack_body(body),
-                                    "first_seen": fetched_at})
-        return digest
+        return self.writer.snapshot(body, content_type, fetched_at)
 
     async def _document(self, data: dict, body: bytes, snapshot: str) -> str | None:
         """Extract and buffer a documents row; return an error label when extraction fails."""
@@ -143,7 +118,7 @@ class DuckDBPipeline:
             "run_id": self.run_id, "target_id": data["target_id"], "doc_type": data["doc_type"],
             "name": data.get("doc_name") or ex.title, "url": data["url"], "final_url": url,
             "title": ex.title, "language": ex.language, "text": text,
-            "text_sha256": store.sha256_hex(text), "snapshot_sha256": snapshot,
+            "text_sha256": sha256_hex(text), "snapshot_sha256": snapshot,
             "fetched_at": data["fetched_at"], "source": "crawl",
         })
         return None
@@ -161,25 +136,8 @@ class DuckDBPipeline:
 
     # -- batching ------------------------------------------------------------------------
     def _add(self, table: str, row: dict) -> None:
-        self.buffers[table].append(row)
-        if sum(len(b) for b in self.buffers.values()) >= self.flush_rows:
-            self.flush()
+        self.writer.add(table, row)
 
     def flush(self) -> None:
-        if self.con is None:
-            return
-        # snapshots first: documents/fetches reference them
-        for table in ("snapshots", "fetches", "documents", "channel_checks"):
-            rows = self.buffers[table]
-            if not rows:
-                continue
-            cols = TABLES[table]
-            batch = pa.table({c: pa.array([r.get(c) for r in rows], type=t) for c, t in cols.items()})
-            names = ", ".join(cols)
-            verb = "INSERT OR IGNORE" if table == "snapshots" else "INSERT"
-            self.con.register("_ra_batch", batch)
-            try:
-                self.con.execute(f"{verb} INTO {table} ({names}) SELECT {names} FROM _ra_batch")
-            finally:
-                self.con.unregister("_ra_batch")
-            self.buffers[table] = []
+        if self.con is not None and self.writer is not None:
+            self.writer.flush()

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
             json.dump(result, fh)
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from riskaudit.errors import UserError
+    from riskaudit.core.errors import UserError
     try:
         from scrapy.crawler import CrawlerProcess
         from scrapy.utils.project import get_project_settings

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from riskaudit.errors import UserError
+from riskaudit.core.errors import UserError
 from riskaudit.registry import load_registry
 
 

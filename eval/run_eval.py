@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from audits import rubric  # noqa: E402
-from audits.loaders import load_corpus, slug  # noqa: E402
+from riskaudit.core.text import slug  # noqa: E402
+from riskaudit.importers.files import load_corpus  # noqa: E402
 from audits.engine import audit_target  # noqa: E402
 
 

@@ -1,6 +1,6 @@
 """Build every output of `riskaudit report`: report.html, the CSV/JSON/Parquet exports and summary.md.
 
-`build_report` opens the store, loads one scored run once (`reports.data`), and hands the same
+`build_report` opens the store, loads one scored run once (`riskaudit.stages.report`), and hands the same
 plain data to the HTML renderer, the exporters and the brief, so all outputs agree.
 """
 from __future__ import annotations
@@ -11,11 +11,12 @@ import tempfile
 from pathlib import Path
 
 from reports.brief import render_brief
-from reports.data import load_report_data
 from reports.exports import write_exports
 from reports.html_report import render_html
-from riskaudit import store
-from riskaudit.errors import UserError
+from riskaudit.core.clock import now_utc
+from riskaudit.core.errors import UserError
+from riskaudit.stages.report import load_report_data
+from riskaudit.store import connect_for_reading
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -45,8 +46,8 @@ def build_report(db_path: str, out_dir: str, run_id: int | None = None, *, redac
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create output directory {out}: {exc.strerror}; pick a writable --out") from None
-    generated_at = generated_at or store.now_utc().replace(microsecond=0)
-    con = store.connect(db, create=False)
+    generated_at = generated_at or now_utc().replace(microsecond=0)
+    con = connect_for_reading(db)
     try:
         data = load_report_data(con, run_id, db_label=str(db), redact_urls=redact_urls)
     finally:

@@ -1,24 +1,29 @@
-"""Machine-readable exports of one scored run: CSV, JSON and Parquet copies of the same tables.
+"""Machine-readable outputs of scored results: CSV, JSON and Parquet.
 
-Tables (one row per …): `scores` (service), `elements` (service × element), `evidence` (quote).
-CSV cells that a spreadsheet would read as a formula (text starting with = + - @, tab or carriage
-return) get a leading apostrophe; JSON and Parquet keep the values exactly as stored.
-`scores.json` has the shape of `riskaudit export`, built with the `audits.model` classes.
+Two families, one module:
+- the report's export tables of one scored run (`write_exports`): `scores` (service), `elements`
+  (service × element), `evidence` (quote), as CSV and Parquet, plus `scores.json`;
+- the results shape shared by `riskaudit export` and `riskaudit score-files` (`write_results`):
+  JSON `{"rubric_version", "generated_at", "targets": [TargetResult.to_json(), …]}` and a CSV with
+  one row per target × element × quote. `scores.json` of the report has the same target shape.
+Every CSV goes through `riskaudit.core.tabular` (formula cells neutralised, text quoted); JSON and
+Parquet keep the values exactly as stored.
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from audits import rubric
 from audits.model import ElementResult, Evidence, TargetResult
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from riskaudit.core import tabular
+from riskaudit.core.errors import UserError
 
 SCORES_SCHEMA = pa.schema([
     ("service", pa.string()), ("id", pa.string()), ("kind", pa.string()), ("score", pa.float64()),
@@ -33,13 +38,6 @@ EVIDENCE_SCHEMA = pa.schema([
     ("service", pa.string()), ("element", pa.string()), ("document", pa.string()), ("url", pa.string()),
     ("snapshot", pa.string()), ("fetched_at", pa.timestamp("us", tz="UTC")), ("quote", pa.string()),
 ])
-
-
-def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: prefix risky text with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _iso(value: Any) -> str | None:
@@ -69,22 +67,8 @@ def evidence_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
             for s in data["services"] for e in s["elements"] for q in e["evidence"]]
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, _dt.datetime):
-        return _iso(value)
-    return csv_safe(value)
-
-
 def write_csv(path: Path, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(schema.names)
-        for row in rows:
-            writer.writerow([_csv_cell(row[name]) for name in schema.names])
+    tabular.write_csv(path, schema.names, rows)
 
 
 def write_parquet(path: Path, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
@@ -131,3 +115,63 @@ def write_exports(data: dict[str, Any], out_dir: Path, generated_at: _dt.datetim
     path.write_text(json.dumps(scores_json(data, generated_at), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     written.append(path)
     return written
+
+
+# ---------------------------------------------------------------- results (export / score-files)
+
+RESULT_CSV_COLUMNS = ["rubric_version", "service", "id", "kind", "score", "grade", "cat_P", "cat_R", "cat_T",
+                      "cat_A", "element", "category", "met", "hours", "ordinal", "document", "url", "snapshot",
+                      "fetched_at", "quote"]
+
+
+def results_json(results: list[TargetResult], generated_at: str,
+                 skipped: list[tuple[Path, str]] | None = None) -> dict:
+    out = {"rubric_version": rubric.RUBRIC_VERSION, "generated_at": generated_at,
+           "targets": [r.to_json() for r in sorted(results, key=lambda r: r.id)]}
+    if skipped:
+        out["skipped_files"] = [{"file": str(p), "error": msg} for p, msg in skipped]
+    return out
+
+
+def _num(v):
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else v
+
+
+def result_rows(results: list[TargetResult]) -> list[list]:
+    rows = []
+    for r in sorted(results, key=lambda r: r.id):
+        cats = [_num(r.categories.get(c)) for c in "PRTA"]
+        for el in rubric.ELEMENTS:
+            er = r.elements[el.id]
+            hours = " ".join(str(_num(h)) for h in er.hours) if el.id == "stated_response_time" else None
+            head = [r.rubric_version, r.service, r.id, r.kind, _num(r.score), r.grade, *cats, el.id, el.category,
+                    er.met, hours or None]
+            if not er.evidence:
+                rows.append(head + [None] * 6)
+            for i, ev in enumerate(er.evidence, start=1):
+                rows.append(head + [i, ev.document, ev.url, ev.snapshot, ev.fetched_at, ev.quote])
+    return rows
+
+
+def results_csv(results: list[TargetResult]) -> str:
+    return tabular.csv_text(RESULT_CSV_COLUMNS, result_rows(results))
+
+
+def write_results(results: list[TargetResult], fmt: str, out: str | None, generated_at: str,
+                  skipped: list[tuple[Path, str]] | None = None) -> None:
+    """Write JSON or CSV to `out` ('-' or None = stdout)."""
+    if fmt == "json":
+        data = json.dumps(results_json(results, generated_at, skipped), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        data = results_csv(results)
+    else:
+        raise UserError(f"unknown format {fmt!r}: use json or csv")
+    if out in (None, "-"):
+        sys.stdout.write(data)
+        return
+    try:
+        Path(out).write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None

@@ -1,4 +1,4 @@
-"""Render the self-contained HTML report (report.html) from `reports.data.load_report_data` output.
+"""Render the self-contained HTML report (report.html) from `riskaudit.stages.report.load_report_data` output.
 
 Safety: Jinja2 runs with autoescape on for every template, so all crawled text (titles, quotes, URLs,
 error strings, service names) is HTML-escaped; links are emitted only for absolute http(s) URLs
@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reports import svg
-from reports.data import is_web_url
+from riskaudit.core.text import is_web_url
 
 STATUS_TEXT = {"met": "met", "not_met": "not met", "na": "n.a."}
 STATUS_SYMBOL = {"met": "✓", "not_met": "✗", "na": "–"}

@@ -11,6 +11,8 @@ import pytest
 
 from audits.rubric import ELEMENT_IDS, RUBRIC_VERSION
 from riskaudit import store
+from riskaudit.store.runs import finish_run, start_run
+from riskaudit.store.targets import upsert_target
 from riskaudit.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "audit"
@@ -89,9 +91,9 @@ def test_score_files_missing_dir(tmp_path, capsys):
 
 def _build_store(db: Path) -> int:
     con = store.connect(db)
-    store.upsert_target(con, "example-social", "Example Social", "social")
-    store.upsert_target(con, "example-gen", "Example Gen", "ai_tool")
-    run_id = store.start_run(con, "crawl")
+    upsert_target(con, "example-social", "Example Social", "social")
+    upsert_target(con, "example-gen", "Example Gen", "ai_tool")
+    run_id = start_run(con, "crawl")
     for tid, folder in (("example-social", "Example Social"), ("example-gen", "Example Gen")):
         for path in sorted((FIX / "corpus" / folder).glob("*.*")):
             if path.suffix not in (".md", ".txt"):
@@ -103,7 +105,7 @@ def _build_store(db: Path) -> int:
                 "VALUES (?, ?, 'terms', ?, ?, ?, ?, ?, ?, ?, 'crawl')",
                 [run_id, tid, path.name, f"https://{tid}.example/{path.stem.replace(' ', '-').lower()}", path.stem, text,
                  store.sha256_hex(text), snap, store.now_utc()])
-    store.finish_run(con, run_id)
+    finish_run(con, run_id)
     con.close()
     return run_id
 
@@ -156,7 +158,7 @@ def test_score_without_runs(tmp_path, capsys):
 def test_explain_never_emits_control_sequences():
     from audits.engine import audit_target
     from audits.model import Document
-    from riskaudit.commands.explain import explain_lines
+    from riskaudit.cli.commands.explain import explain_lines
     text = "Do not post nude images of another person without their consent \x1b[31mnow\x1b[0m."
     res = audit_target([Document(name="P.md", text=text)], service="X", target_id="x", kind="social")
     out = "\n".join(explain_lines(res, "ncii_prohibited", width=80))

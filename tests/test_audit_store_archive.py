@@ -2,8 +2,10 @@
 falls back to the latest import run when the store holds no crawl."""
 import datetime as dt
 
-from audits.store_scoring import score_run
+from riskaudit.stages.score import score_run
 from riskaudit import store
+from riskaudit.store.runs import finish_run, start_run
+from riskaudit.store.targets import upsert_target
 
 OLD = "# Rules\n\nYou must not post nude images of another person without their consent.\n"
 NEW = "# Rules\n\nBe kind to other members.\n"
@@ -12,13 +14,13 @@ NEW = "# Rules\n\nBe kind to other members.\n"
 def test_archive_run_scores_latest_version_of_each_document(tmp_path):
     db = tmp_path / "archive.duckdb"
     con = store.connect(db)
-    run_id = store.start_run(con, "import-dir")
-    store.upsert_target(con, "examplegram", "Examplegram", "social")
+    run_id = start_run(con, "import-dir")
+    upsert_target(con, "examplegram", "Examplegram", "social")
     for day, text in ((1, OLD), (9, NEW)):
         con.execute("INSERT INTO documents (run_id, target_id, name, text, text_sha256, fetched_at, source) "
                     "VALUES (?, 'examplegram', 'Rules.md', ?, ?, ?, 'dir')",
                     [run_id, text, store.sha256_hex(text), dt.datetime(2026, 3, day, tzinfo=dt.timezone.utc)])
-    store.finish_run(con, run_id)
+    finish_run(con, run_id)
     con.close()
 
     assert score_run(str(db)) == run_id        # no crawl in the store: the import run is scored

@@ -7,11 +7,14 @@ import json
 
 import pytest
 
-from audits.cases import COLUMNS, has_cases, import_cases_csv, url_salt
-from audits.survival import flat_rows, summarize
+from riskaudit.importers.cases import COLUMNS, import_cases_csv
+from riskaudit.store.cases import has_cases, url_salt
+from audits.survival import flat_rows
+from riskaudit.stages.cases import summarize
 from riskaudit.cli import main
-from riskaudit.errors import UserError
-from riskaudit.store import connect, upsert_target
+from riskaudit.core.errors import UserError
+from riskaudit.store import connect
+from riskaudit.store.targets import upsert_target
 
 HEADER = ",".join(COLUMNS)
 GOOD = [

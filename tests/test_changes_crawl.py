@@ -3,35 +3,37 @@ from __future__ import annotations
 
 import datetime as dt
 
-from audits.changes import list_changes, sync, timeline
+from riskaudit.stages.history import list_changes, sync, timeline
 from riskaudit import store
-from test_changes_fixtures import ACME_V1, ACME_V3_DEEPFAKE, DEEPFAKE, fake_score
+from riskaudit.store.runs import finish_run, start_run
+from riskaudit.store.targets import upsert_target
+from tests.support.changes_fixtures import ACME_V1, ACME_V3_DEEPFAKE, DEEPFAKE, fake_score
 
 T0 = dt.datetime(2026, 7, 8, 9, 0, tzinfo=dt.timezone.utc)
 
 
 def crawl(con, at: dt.datetime, docs: dict[str, str], snapshot: str = "s") -> int:
-    run_id = store.start_run(con, "crawl")
+    run_id = start_run(con, "crawl")
     for i, (url, text) in enumerate(docs.items()):
         con.execute(
             "INSERT INTO documents (run_id, target_id, doc_type, name, url, text, text_sha256, snapshot_sha256, "
             "fetched_at, source) VALUES (?, 'acme', 'terms_of_service', ?, ?, ?, ?, ?, ?, 'crawl')",
             [run_id, url.rsplit("/", 1)[-1].title(), url, text, store.sha256_hex(text), snapshot + url,
              at + dt.timedelta(seconds=5 * i)])
-    store.finish_run(con, run_id)
+    finish_run(con, run_id)
     return run_id
 
 
 def test_consecutive_crawl_runs(tmp_path):
     con = store.connect(tmp_path / "c.duckdb")
-    store.upsert_target(con, "acme", "Acme Social", "social")
+    upsert_target(con, "acme", "Acme Social", "social")
     terms, help_ = "https://acme.example/terms", "https://acme.example/help"
     crawl(con, T0, {terms: ACME_V1, help_: "Contact support by e-mail."})
     # an HTML-only change: a new snapshot but the same extracted text → not a new version
     crawl(con, T0 + dt.timedelta(hours=2), {terms: ACME_V1, help_: "Contact support by e-mail."}, snapshot="s2")
     # a failed run is ignored
-    failed = store.start_run(con, "crawl")
-    store.finish_run(con, failed, "failed")
+    failed = start_run(con, "crawl")
+    finish_run(con, failed, "failed")
     crawl(con, T0 + dt.timedelta(days=1), {terms: ACME_V3_DEEPFAKE, help_: "Contact support by e-mail."})
     stats = sync(con, score_fn=fake_score)
     assert stats["targets"] == 1 and stats["versions"] == 3
@@ -54,7 +56,7 @@ def test_consecutive_crawl_runs(tmp_path):
 
 def test_two_crawls_on_one_day_are_two_states(tmp_path):
     con = store.connect(tmp_path / "c.duckdb")
-    store.upsert_target(con, "acme", "Acme Social", "social")
+    upsert_target(con, "acme", "Acme Social", "social")
     crawl(con, T0, {"https://acme.example/terms": ACME_V1})
     crawl(con, T0 + dt.timedelta(hours=3), {"https://acme.example/terms": ACME_V3_DEEPFAKE})
     changes = list_changes(con, score_fn=fake_score)
@@ -65,7 +67,7 @@ def test_two_crawls_on_one_day_are_two_states(tmp_path):
 
 def test_new_document_and_attribution_between_two_changed_documents(tmp_path):
     con = store.connect(tmp_path / "c.duckdb")
-    store.upsert_target(con, "acme", "Acme Social", "social")
+    upsert_target(con, "acme", "Acme Social", "social")
     terms, help_, safety = ("https://acme.example/terms", "https://acme.example/help", "https://acme.example/safety")
     crawl(con, T0, {terms: ACME_V1, help_: "Contact support by e-mail."})
     # both existing documents change, and a new page appears carrying the deepfake clause

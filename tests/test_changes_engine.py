@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from audits.changes import list_changes
+from riskaudit.stages.history import list_changes
 from audits.engine import audit_target
-from audits.importers.ota import import_ota
+from riskaudit.stages.imports import import_ota
 from audits.model import Document
 from riskaudit import store
-from test_changes_fixtures import make_ota_repo
+from tests.support.changes_fixtures import make_ota_repo
 
 BASE = """# Example Video Terms
 

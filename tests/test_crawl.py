@@ -17,7 +17,7 @@ import pytest
 
 from crawler.guards import is_media_url
 from crawler.runner import run_crawl
-from crawler.testsite import CountingServer, Route, policy_page, redirect
+from tests.support.testsite import CountingServer, Route, policy_page, redirect
 from riskaudit import store
 
 N_DOCS = 40

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from crawler.runner import run_crawl
-from crawler.testsite import CountingServer, Route
+from tests.support.testsite import CountingServer, Route
 from riskaudit import store
 
 CHROMIUM = os.environ.get("RISKAUDIT_CHROMIUM") or "/usr/bin/chromium"

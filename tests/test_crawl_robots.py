@@ -7,7 +7,7 @@ sent unchecked. Here every registry document is requested at once, most of them 
 from __future__ import annotations
 
 from crawler.runner import run_crawl
-from crawler.testsite import CountingServer, Route, policy_page
+from tests.support.testsite import CountingServer, Route, policy_page
 from riskaudit import store
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from crawler.runner import run_crawl
-from crawler.testsite import CountingServer, Route, policy_page
+from tests.support.testsite import CountingServer, Route, policy_page
 from riskaudit import store
 from riskaudit.cli import main
-from riskaudit.errors import UserError
+from riskaudit.core.errors import UserError
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RISKAUDIT_RETRY_BACKOFF_BASE": 0,
         "DOWNLOAD_TIMEOUT": 5}
-CRASHY = "crawler.testsite.CrashAfterPipeline"
+CRASHY = "tests.support.testsite.CrashAfterPipeline"
 
 
 @pytest.fixture(scope="module")

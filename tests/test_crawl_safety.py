@@ -10,7 +10,7 @@ from crawler.discovery import is_policy_link, policy_links, same_site
 from crawler.guards import address_refusal, host_refusal, is_media_url, looks_login_url, media_content_type
 from crawler.middlewares import playwright_abort_request
 from crawler.runner import run_crawl
-from crawler.testsite import CountingServer, Route, policy_page
+from tests.support.testsite import CountingServer, Route, policy_page
 from riskaudit import store
 
 

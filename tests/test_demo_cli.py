@@ -10,7 +10,7 @@ import io
 import duckdb
 import pytest
 
-from riskaudit.commands.demo import run_demo
+from riskaudit.cli.commands.demo import run_demo
 from riskaudit.demo import SITE_IDS
 
 

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from riskaudit.demo import SITE_IDS, demo_registry_text, resolve_registry
-from riskaudit.errors import UserError
+from riskaudit.core.errors import UserError
 from riskaudit.registry import load_registry
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from riskaudit.demo.make_pdf import serialize_pdf
-from riskaudit.errors import UserError
+from riskaudit.core.errors import UserError
 from riskaudit.extract import (
     SUPPORTED_SUFFIXES,
     Extracted,

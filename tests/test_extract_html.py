@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from riskaudit.extract import extract
-from riskaudit.extract_email import decode_cfemail, encode_cfemail, unmunge_emails
+from riskaudit.extract.email import decode_cfemail, encode_cfemail, unmunge_emails
 
 
 def text_of(html: str, url: str | None = "https://example.org/legal/terms") -> str:

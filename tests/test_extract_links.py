@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from riskaudit.extract import _looks_binary, extract, extract_file
-from riskaudit.extract_html import _paragraph, _site_name, resolve_href
+from riskaudit.extract.html import _paragraph, _site_name, resolve_href
 
 FIX = Path(__file__).parent / "fixtures" / "extract"
 

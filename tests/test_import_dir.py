@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from audits.changes import list_changes, timeline
-from audits.importers.dated_dir import import_dir, order_same_day
+from riskaudit.stages.history import list_changes, timeline
+from riskaudit.importers.dated_dir import order_same_day
+from riskaudit.stages.imports import import_dir
 from audits.versions import sentences
 from riskaudit import store
-from riskaudit.errors import UserError
-from test_changes_fixtures import (ACME_V1, ACME_V2_REFORMAT, ACME_V3_DEEPFAKE, ACME_V4_REMOVED, DEEPFAKE, PIXEL_V1,
+from riskaudit.core.errors import UserError
+from tests.support.changes_fixtures import (ACME_V1, ACME_V2_REFORMAT, ACME_V3_DEEPFAKE, ACME_V4_REMOVED, DEEPFAKE, PIXEL_V1,
                                    PIXEL_V2, fake_score, write_kinds)
 
 

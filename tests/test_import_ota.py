@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
-from audits.changes import list_changes, sync, timeline
-from audits.importers.ota import import_ota
+from riskaudit.stages.history import list_changes, sync, timeline
+from riskaudit.stages.imports import import_ota
 from riskaudit import store
-from riskaudit.errors import UserError
-from test_changes_fixtures import DEEPFAKE, fake_score, make_ota_repo, write_kinds
+from riskaudit.core.errors import UserError
+from tests.support.changes_fixtures import DEEPFAKE, fake_score, make_ota_repo, write_kinds
 
 
 @pytest.fixture()
@@ -163,7 +163,7 @@ def test_parallel_scoring_gives_the_same_history(tmp_path):
 
 
 def test_streamed_large_targets_give_the_same_history(tmp_path, monkeypatch):
-    import audits.changes as changes_mod
+    import riskaudit.stages.history as changes_mod
     repo = make_ota_repo(tmp_path)
     kinds = write_kinds(tmp_path)
     con = store.connect(tmp_path / "a.duckdb")

@@ -49,11 +49,7 @@ def test_real_registry_uses_only_schema_fields():
 
 def test_builder_is_reproducible_from_a_small_csv(tmp_path):
     """The generator keeps policy documents, drops privacy-only rows, upgrades http and carries js."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        "build_real_registry", ROOT / "crawler" / "registries" / "build_real_registry.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    from crawler.registries import build_real_registry as mod
     csv_path = tmp_path / "urls.csv"
     csv_path.write_text(
         "service,document_type,url,js,collection\n"
@@ -75,11 +71,7 @@ def test_builder_is_reproducible_from_a_small_csv(tmp_path):
 
 
 def test_builder_refuses_without_csv(tmp_path, capsys):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        "build_real_registry", ROOT / "crawler" / "registries" / "build_real_registry.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    from crawler.registries import build_real_registry as mod
     out = tmp_path / "real.yaml"
     assert mod.main(["--csv", str(tmp_path / "missing.csv"), "--out", str(out)]) == 2
     assert not out.exists()

@@ -3,29 +3,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import json
 import re
-import sys
-import types
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-import audits
 from audits import rubric
 from reports import svg
 from reports.build import build_report
-from reports.exports import csv_safe
+from riskaudit.core.tabular import csv_safe
 from riskaudit import cli, store
-from riskaudit.errors import UserError
+from riskaudit.core.errors import UserError
 
-_spec = importlib.util.spec_from_file_location(
-    "report_store_fixture", Path(__file__).parent / "fixtures" / "report" / "store_fixture.py")
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
+from tests.support import store_fixture as fixture
 
 GENERATED = dt.datetime(2026, 4, 2, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -254,63 +247,15 @@ def test_cli(db, tmp_path, capsys):
     assert err.startswith("riskaudit report: error:") and err.count("\n") == 1
 
 
-def _without_optional(monkeypatch):
-    for name in ("survival", "changes", "response_times"):
-        monkeypatch.setitem(sys.modules, f"audits.{name}", None)
-        monkeypatch.delattr(audits, name, raising=False)
-
-
-def test_sections_fall_back_without_optional_modules(db, tmp_path, monkeypatch):
-    _without_optional(monkeypatch)
+def test_sections_without_case_logs_or_text_changes(db, tmp_path):
+    """No case log imported and no document text changed: those sections say so; stated times still show."""
     build_report(str(db), str(tmp_path), generated_at=GENERATED)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "no observed times are shown" in html
     # stated times still come from the store
     rt = html[html.index('id="response-times"'):html.index('id="changes"')]
     assert "24 h" in rt and "We respond to reports within 24 hours." in rt
-    assert "Policy text changes" not in html
-
-
-def test_observed_times_and_document_changes_when_available(db, tmp_path, monkeypatch):
-    _without_optional(monkeypatch)
-    cases = types.ModuleType("audits.cases")
-    cases.has_cases = lambda con: True
-    survival = types.ModuleType("audits.survival")
-    survival.summarize = lambda con, as_of=None, target_id=None: {
-        "generated_at": "2026-04-02T00:00:00+00:00", "as_of": "2026-04-02T00:00:00+00:00",
-        "groups": [
-            {"target": "amourly", "channel": "all", "n": 12, "removed": 9, "censored": 3, "median_hours": 96.0,
-             "median_ci": [50.0, 140.0], "within_24h": 0.1, "within_48h": 0.25, "within_7d": 0.7,
-             "acknowledged_share": 0.5, "small_sample": False, "logrank_p": 0.04,
-             "content_url": "https://victim.example/secret"},
-            {"target": "amourly", "channel": "ncii_form <b>x</b>", "n": 4, "removed": 3, "censored": 1,
-             "median_hours": 30.0, "median_ci": None, "within_24h": 0.25, "within_48h": 0.5, "within_7d": 0.75,
-             "acknowledged_share": 1.0, "small_sample": True, "logrank_p": None},
-            {"target": "not-in-run", "channel": "all", "n": 1, "removed": 1, "censored": 0, "median_hours": 1.0,
-             "median_ci": None, "within_24h": 1.0, "within_48h": 1.0, "within_7d": 1.0,
-             "acknowledged_share": 1.0, "small_sample": True, "logrank_p": None},
-        ]}
-    survival.km_curves = lambda con, target_id, as_of=None: {
-        "ncii_form <b>x</b>": [(10.0, 0.75), (30.0, 0.5), (60.0, 0.25)], "email": [(100.0, 0.5), (200.0, 0.0)]}
-    changes = types.ModuleType("audits.changes")
-    changes.list_changes = lambda con, target_id=None, since=None: [
-        {"target_id": target_id, "service": "x", "date": dt.datetime(2026, 3, 20, tzinfo=dt.timezone.utc),
-         "document": "Terms <i>", "added": ["New clause on deepfakes."], "removed": ["Old clause."], "flips": []}
-    ] if target_id == "pixelboard" else []
-    for name, mod in (("cases", cases), ("survival", survival), ("changes", changes)):
-        monkeypatch.setitem(sys.modules, f"audits.{name}", mod)
-        monkeypatch.setattr(audits, name, mod, raising=False)
-    build_report(str(db), str(tmp_path), generated_at=GENERATED, redact_urls=True)
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    rt = html[html.index('id="response-times"'):html.index('id="changes"')]
-    assert rt.count("<svg") == 1 and "Reports still online over time, by channel: Amourly" in rt
-    assert "96 h (4.0 d)" in rt and "⚠ small sample" in rt and "ncii_form &lt;b&gt;x&lt;/b&gt;" in rt
-    assert "not-in-run" not in html and "victim.example" not in html
-    assert ">48 h</text>" in rt  # the 48-hour reference line is labelled
-    assert "New clause on deepfakes." in html and "Terms &lt;i&gt;" in html
-    brief = (tmp_path / "summary.md").read_text(encoding="utf-8")
-    assert "Amourly: promises" not in brief  # Amourly states no time: no promise to compare
-    assert len(parse(html).scripts) == 1
+    assert "No policy text changed between the runs." in html
 
 
 def test_km_plot_geometry_and_escaping():
@@ -331,8 +276,7 @@ c5,pixelboard,in_app,2026-03-05T10:00:00Z,,,2026-03-20T10:00:00Z,refused,US,http
 
 
 def test_observed_times_from_a_real_case_log(tmp_path):
-    cases = pytest.importorskip("audits.cases")
-    pytest.importorskip("audits.survival")
+    from riskaudit.importers import cases
     db = fixture.build_fixture_db(tmp_path / "audit.duckdb")
     (tmp_path / "cases.csv").write_text(CASE_LOG, encoding="utf-8")
     cases.import_cases_csv(str(db), str(tmp_path / "cases.csv"), keep_urls=True)

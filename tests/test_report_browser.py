@@ -5,7 +5,6 @@ Skips only when no Chromium binary is installed (CI installs Debian's `chromium`
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -17,10 +16,7 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/ch
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium browser installed "
                                 "(apt-get install chromium) — the browser test of report.html is skipped")
 
-_spec = importlib.util.spec_from_file_location(
-    "report_store_fixture", Path(__file__).parent / "fixtures" / "report" / "store_fixture.py")
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
+from tests.support import store_fixture as fixture
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]

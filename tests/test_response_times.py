@@ -6,9 +6,12 @@ import json
 import pytest
 
 from audits import response_times as rt
+from audits import timeparse
+from riskaudit.stages import cases
 from riskaudit.cli import main
-from riskaudit.errors import UserError
-from riskaudit.store import connect, upsert_target
+from riskaudit.core.errors import UserError
+from riskaudit.store import connect
+from riskaudit.store.targets import upsert_target
 
 RULES = """
 version: 1
@@ -35,15 +38,10 @@ def add_scored(con, run_id, target_id, quotes, hours):
                     [run_id, target_id, i, f"https://{target_id}.example/terms", q])
 
 
-@pytest.fixture(autouse=True)
-def builtin_parser(monkeypatch):
-    """Tag with the built-in hour parser so these tests do not depend on audits.timeparse."""
-    monkeypatch.setattr(rt, "_commitments", rt._fallback_commitments)
-
-
-def test_timeparse_integration_when_present():
-    timeparse = pytest.importorskip("audits.timeparse")
-    assert 48.0 in [float(h) for h in timeparse.commitments("We remove reported images within 48 hours.")]
+def test_hours_come_from_the_one_duration_parser():
+    assert [float(h) for h in timeparse.commitments("We remove reported images within 48 hours.")] == [48.0]
+    assert rt.tag_commitments("within 2 business days or 36 hours, at most one week") == [
+        (48.0, "general"), (36.0, "general"), (168.0, "general")]
 
 
 @pytest.fixture
@@ -83,13 +81,8 @@ def test_channel_tagging_by_sentence():
     assert rt.tag_commitments("We review these reports within 48 hours.", "Terms of Service") == [(48.0, "general")]
 
 
-def test_fallback_parser_units():
-    assert rt._fallback_commitments("within 2 business days or 36 hours, at most one week") == [48.0, 36.0, 168.0]
-    assert rt._fallback_commitments("within forty-eight hours") == [48.0]
-
-
 def test_stated_times_rows(con):
-    rows = rt.stated_times(con)
+    rows = cases.stated_times(con)
     fast = [(r["hours"], r["channel"]) for r in rows if r["target_id"] == "fastco"]
     assert fast == [(48, "ncii"), (240, "copyright")]
     slow = [(r["hours"], r["channel"]) for r in rows if r["target_id"] == "slowco"]
@@ -100,7 +93,7 @@ def test_stated_times_rows(con):
 
 
 def test_stated_vs_legal_statuses(con, rules_file):
-    found = {f["target_id"]: f for f in rt.stated_vs_legal(con, rules_path=rules_file, today="2026-06-01")}
+    found = {f["target_id"]: f for f in cases.stated_vs_legal(con, rules_path=rules_file, today="2026-06-01")}
     assert set(found) == {"fastco", "slowco", "genco", "quietco"}     # hostco: kind not covered
     assert found["fastco"]["status"] == "states_within_deadline" and found["fastco"]["basis"] == "ncii"
     assert found["fastco"]["stated_hours"] == 48 and "intimate images within 48 hours" in found["fastco"]["quote"]
@@ -114,13 +107,13 @@ def test_stated_vs_legal_statuses(con, rules_file):
 
 
 def test_rule_not_yet_in_force(con, rules_file):
-    f = next(f for f in rt.stated_vs_legal(con, rules_path=rules_file, today="2026-01-01") if f["target_id"] == "fastco")
+    f = next(f for f in cases.stated_vs_legal(con, rules_path=rules_file, today="2026-01-01") if f["target_id"] == "fastco")
     assert f["in_force"] is False and "Not yet in force (effective 2026-05-19)" in f["finding"]
 
 
 def test_jurisdiction_not_listed_means_rule_does_not_apply(con, rules_file):
     con.execute("UPDATE targets SET jurisdictions = ['GB'] WHERE target_id = 'fastco'")
-    ids = {f["target_id"] for f in rt.stated_vs_legal(con, rules_path=rules_file, today="2026-06-01")}
+    ids = {f["target_id"] for f in cases.stated_vs_legal(con, rules_path=rules_file, today="2026-06-01")}
     assert "fastco" not in ids
 
 
@@ -151,7 +144,7 @@ def test_rule_validation_errors_name_file_and_rule(tmp_path, edit, message):
 
 def test_no_scored_run_gives_no_rows(tmp_path):
     c = connect(tmp_path / "empty.duckdb")
-    assert rt.stated_times(c) == [] and rt.stated_vs_legal(c) == []
+    assert cases.stated_times(c) == [] and cases.stated_vs_legal(c) == []
     c.close()
 
 

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import csv
 import json
 import math
 
 import pytest
 
-from audits.cases import COLUMNS, import_cases_csv
-from audits.survival import km_curves, summarize
+from riskaudit.importers.cases import COLUMNS, import_cases_csv
+from riskaudit.stages.cases import km_curves, summarize
 from riskaudit.cli import main
-from riskaudit.errors import UserError
-from riskaudit.store import connect, upsert_target
+from riskaudit.core.errors import UserError
+from riskaudit.store import connect
+from riskaudit.store.targets import upsert_target
 
 T0 = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 Z = 1.959963984540054   # normal quantile for a 95 % interval
@@ -199,9 +201,11 @@ def test_cli_summary_formats(db, capsys):
     assert data["as_of"] == "2026-03-09T08:00:00Z" and data["groups"][0]["median_ci"] == [10.0, 60.0]
     out = tmp_path / "s.csv"
     assert main(["cases", "summary", "--db", dbp, "--format", "csv", "--as-of", AS_OF, "--out", str(out)]) == 0
-    lines = out.read_text().splitlines()
-    assert lines[0].startswith("target,channel,n,removed,censored,median_hours,median_ci_low,median_ci_high")
-    assert lines[1].startswith("alpha,ncii_form,6,4,2,40.0,10.0,60.0,0.167,0.583,1.0")
+    rows = list(csv.reader(out.read_text().splitlines()))
+    assert rows[0][:8] == ["target", "channel", "n", "removed", "censored", "median_hours", "median_ci_low",
+                           "median_ci_high"]
+    assert rows[1][:11] == ["alpha", "ncii_form", "6", "4", "2", "40.0", "10.0", "60.0", "0.167", "0.583", "1.0"]
+    assert out.read_text().splitlines()[1].startswith('"alpha","ncii_form",6,4,2,40.0')   # text quoted, numbers not
     assert main(["cases", "summary", "--db", dbp, "--as-of", "yesterday"]) == 2
     assert "not an ISO 8601 time" in capsys.readouterr().err
 

@@ -7,7 +7,7 @@ import pytest
 
 from audits import rubric
 from riskaudit.cli import main
-from test_changes_fixtures import DEEPFAKE, make_ota_repo, write_kinds
+from tests.support.changes_fixtures import DEEPFAKE, make_ota_repo, write_kinds
 
 
 @pytest.fixture()

@@ -18,7 +18,8 @@ from crawler.guards import looks_login_url, media_content_type
 from crawler.items import FetchItem
 from crawler.middlewares import MediaRefused, classify_exception, trace
 from riskaudit.registry import load_registry
-from riskaudit.store import DEFAULT_DB, now_utc
+from riskaudit.core.clock import now_utc
+from riskaudit.store import DEFAULT_DB
 
 JS_HINT = ("JavaScript rendering unavailable ({why}); install a browser with `apt-get install chromium` "
            "and the renderer with `pip install 'riskaudit[js]'` (or set RISKAUDIT_CHROMIUM to the browser path)")
@@ -70,8 +71,8 @@ class PoliciesSpider(scrapy.Spider):
         settings = crawler.settings   # still mutable here: per-run adjustments
         if spider.allow_private:
             settings.set("RISKAUDIT_ALLOW_PRIVATE", True, priority="spider")
-        spider.max_depth = settings.getint("RISKAUDIT_DISCOVERY_DEPTH", 2)
-        spider.budget = settings.getint("RISKAUDIT_PAGE_BUDGET", 25)
+        spider.max_depth = settings.getint("RISKAUDIT_DISCOVERY_DEPTH")
+        spider.budget = settings.getint("RISKAUDIT_PAGE_BUDGET")
         if any(d.js for t in spider.targets for d in t.documents):
             spider.js_problem = chromium_problem(settings)
             if spider.js_problem is None:

@@ -10,7 +10,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from riskaudit.errors import UserError
+from riskaudit.core.errors import UserError
 
 SITE_IDS: tuple[str, ...] = (
     "chirply", "pixelpost", "threadhub", "lumencams", "sparkmatch", "heartline",

@@ -34,7 +34,7 @@ from urllib.parse import quote, urlsplit
 import yaml
 
 from riskaudit.demo import SITE_IDS
-from riskaudit.errors import UserError
+from riskaudit.core.errors import UserError
 
 _TYPES = {
     ".html": "text/html",

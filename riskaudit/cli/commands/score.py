@@ -1,0 +1,48 @@
+"""`riskaudit score`: score the latest finished crawl run (or `--run ID`) of a store.
+
+Writes `scores`, `element_results` and `evidence` (replacing that run's earlier rows) and
+prints one line per target: id, kind, score, grade and category scores.
+"""
+from __future__ import annotations
+
+from riskaudit.cli.commands import add_command
+from riskaudit.cli.options import add_db, add_run
+from riskaudit.core.text import terminal_safe
+from riskaudit.stages.score import load_results, score_run
+from riskaudit.store import connect
+
+
+def _cat(v) -> str:
+    return "  - " if v is None else f"{v:5.1f}"
+
+
+def summary_lines(results) -> list[str]:
+    lines = []
+    for r in results:
+        cats = " ".join(f"{c}{_cat(r.categories.get(c))}" for c in "PRTA")
+        met = sum(1 for e in r.elements.values() if e.met)
+        lines.append(f"{terminal_safe(r.id):28} {r.kind:8} {r.score:5.1f} {r.grade}  {cats}  ({met} elements met)")
+    return lines
+
+
+def run(args) -> int:
+    run_id = score_run(args.db, args.run)
+    con = connect(args.db, create=False, read_only=True)
+    try:
+        results = load_results(con, run_id)
+    finally:
+        con.close()
+    print(f"run {run_id}: scored {len(results)} targets (rubric v{results[0].rubric_version if results else '?'})")
+    for line in summary_lines(results):
+        print(line)
+    return 0
+
+
+def register(subparsers) -> None:
+    p = add_command(
+        subparsers, "score",
+        "Score the documents of a crawl run against the NCII rubric (stores scores, element results and evidence).",
+        ["riskaudit score --db riskaudit.duckdb", "riskaudit score --db riskaudit.duckdb --run 3"],
+        run)
+    add_db(p)
+    add_run(p, "the latest finished crawl run")

@@ -1,0 +1,58 @@
+"""The one CSV writer of riskaudit: every CSV the tool writes goes through `write_csv`.
+
+Crawled text is hostile: a cell a spreadsheet would read as a formula (text starting with
+= + - @, a tab or a carriage return) gets a leading apostrophe, and every text field is quoted,
+so a file opened with ';' (or ',') as the separator cannot be split into a formula cell either.
+Numbers stay unquoted numbers; booleans are `true`/`false`; times are ISO 8601 UTC; None is empty.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+from pathlib import Path
+from typing import IO, Any, Iterable, Sequence
+
+from riskaudit.core.clock import iso
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection: prefix risky text with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, _dt.datetime):
+        return iso(value, timespec="auto")
+    if isinstance(value, (list, tuple)):
+        return csv_safe(" ".join(str(v) for v in value))
+    return csv_safe(str(value))
+
+
+def write_rows(fh: IO[str], columns: Sequence[str], rows: Iterable[Sequence[Any] | dict]) -> None:
+    writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow(list(columns))
+    for row in rows:
+        values = [row.get(c) for c in columns] if isinstance(row, dict) else row
+        writer.writerow([csv_cell(v) for v in values])
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any] | dict]) -> str:
+    buf = io.StringIO()
+    write_rows(buf, columns, rows)
+    return buf.getvalue()
+
+
+def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[Any] | dict]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        write_rows(fh, columns, rows)

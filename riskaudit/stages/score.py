@@ -1,0 +1,111 @@
+"""The score stage: audit the documents of a stored run (or of folders of files) against the rubric.
+
+`score_run` reads the latest version of each document of one run, runs the pure engine
+(`audits.engine.audit_target`) per target and replaces that run's results in the store (so
+scoring the same run again is safe and gives the same answer). `load_results` rebuilds the
+`TargetResult`s of a scored run for `export`, `explain` and reports. `score_dir` scores folders
+of policy files without a store.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from audits import rubric
+from audits.engine import audit_target
+from audits.model import Document, ElementResult, Evidence, TargetResult
+from riskaudit.core.clock import iso
+from riskaudit.core.errors import UserError
+from riskaudit.core.text import slug
+from riskaudit.importers.files import load_corpus
+from riskaudit.store import Connection, connect
+from riskaudit.store import documents as doc_store
+from riskaudit.store import results as result_store
+from riskaudit.store.runs import resolve_run_to_score
+from riskaudit.store.targets import target_meta
+
+
+def documents_of_run(con: Connection, run_id: int) -> dict[str, list[Document]]:
+    """{target_id: [Document]}: the latest version of each document of the run."""
+    out: dict[str, list[Document]] = {}
+    for doc_id, target, doc_type, name, title, url, final_url, text, snap, fetched in \
+            doc_store.latest_documents_of_run(con, run_id):
+        label = name or title or final_url or url or f"document {doc_id}"
+        out.setdefault(target, []).append(Document(
+            name=label, text=text or "", url=final_url or url, snapshot=snap,
+            fetched_at=iso(fetched), doc_type=doc_type, document_id=int(doc_id)))
+    return out
+
+
+def score_run(db_path: str, run_id: int | None = None) -> int:
+    """Score run `run_id` (latest finished crawl when None); store results; return the run id."""
+    con = connect(db_path, create=False)
+    try:
+        run_id = resolve_run_to_score(con, run_id, db_path)
+        docs = documents_of_run(con, run_id)
+        target_ids = set(docs) | doc_store.targets_fetched_in_run(con, run_id)
+        if not target_ids:
+            raise UserError(f"{db_path}: run {run_id} has no documents to score")
+        meta = target_meta(con)
+        results = []
+        for tid in sorted(target_ids):
+            if tid not in meta:
+                raise UserError(f"{db_path}: target {tid!r} of run {run_id} is missing from the `targets` table")
+            name, kind = meta[tid]
+            if kind not in rubric.KINDS:
+                raise UserError(f"{db_path}: target {tid!r} has unknown kind {kind!r}; use one of {', '.join(rubric.KINDS)}")
+            results.append(audit_target(docs.get(tid, []), service=name, target_id=tid, kind=kind))
+        result_store.replace_results(con, run_id, [_result_row(r) for r in results])
+        return run_id
+    finally:
+        con.close()
+
+
+def _result_row(r: TargetResult) -> dict:
+    elements = []
+    for el in rubric.ELEMENTS:
+        er = r.elements[el.id]
+        timed = el.id == "stated_response_time"
+        per_quote = er.quote_hours or [[] for _ in er.evidence]
+        elements.append({
+            "element": el.id, "category": el.category, "met": er.met,
+            "hours": list(er.hours) if timed else None, "reason": er.reason,
+            "evidence": [{"document_id": ev.document_id, "document": ev.document, "url": ev.url,
+                          "snapshot": ev.snapshot, "fetched_at": ev.fetched_at, "quote": ev.quote,
+                          "hours": per_quote[i] if timed and i < len(per_quote) else None}
+                         for i, ev in enumerate(er.evidence)]})
+    return {"target_id": r.id, "service": r.service, "kind": r.kind, "rubric_version": r.rubric_version,
+            "score": r.score, "grade": r.grade, "categories": dict(r.categories), "elements": elements}
+
+
+def load_results(con: Connection, run_id: int) -> list[TargetResult]:
+    """The stored results of a scored run, as TargetResults sorted by target id."""
+    out = []
+    for t in result_store.load_results(con, run_id):
+        elements: dict[str, ElementResult] = {}
+        for el in rubric.ELEMENTS:
+            row = t["elements"].get(el.id) or {"met": None, "hours": None, "reason": "", "evidence": []}
+            ev = [Evidence(document=q["document"], quote=q["quote"], url=q["url"], snapshot=q["snapshot"],
+                           fetched_at=iso(q["fetched_at"]), document_id=q["document_id"]) for q in row["evidence"]]
+            er = ElementResult(el.id, row["met"], ev, hours=list(row["hours"] or []), reason=row["reason"] or "")
+            er.quote_hours = [list(q["hours"] or []) for q in row["evidence"]]
+            elements[el.id] = er
+        cats = {c: t["categories"].get(c) for c in rubric.CATEGORIES}
+        out.append(TargetResult(service=t["service"], id=t["target_id"], kind=t["kind"], score=t["score"],
+                                grade=t["grade"], categories=cats, elements=elements,
+                                rubric_version=t["rubric_version"]))
+    return out
+
+
+def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None,
+              skipped: list[tuple[Path, str]] | None = None) -> list[TargetResult]:
+    """Audit every service folder of `root` (kinds from `kinds_path`); results sorted by target id.
+    Unreadable files raise UserError, or with a `skipped` list are recorded there and left out."""
+    results = []
+    ids: dict[str, str] = {}
+    for service, kind, docs in load_corpus(root, kinds_path, only, skipped):
+        tid = slug(service)
+        if tid in ids:
+            raise UserError(f"{root}: services {ids[tid]!r} and {service!r} have the same id {tid!r}; rename one folder")
+        ids[tid] = service
+        results.append(audit_target(docs, service=service, target_id=tid, kind=kind))
+    return sorted(results, key=lambda r: r.id)
