@@ -86,14 +86,23 @@ def run_summary(args) -> int:
 
 def run_stated(args) -> int:
     from audits.response_times import stated_times, stated_vs_legal
+    from audits.take_it_down import missing_elements, request_elements
+    from riskaudit.trace.store_sql import evidence_quotes
     con = connect(args.db, create=False)
     try:
         stated = stated_times(con, run_id=args.run)
         findings = stated_vs_legal(con, run_id=args.run, rules_path=args.rules, today=args.today)
+        # Which of the TAKE IT DOWN Act's four request elements each target's documents ask for.
+        take_it_down = {}
+        for tid in sorted({f["target_id"] for f in findings} | {s["target_id"] for s in stated}):
+            quotes = [q["quote"] for q in evidence_quotes(con, tid, "statutory_ncii_process", run_id=args.run)]
+            if quotes:
+                take_it_down[tid] = {"asks_for": request_elements(quotes), "missing": missing_elements(quotes)}
     finally:
         con.close()
     if args.format == "json":
-        _write(json.dumps({"stated": stated, "legal": findings}, indent=2, ensure_ascii=False) + "\n", args.out)
+        _write(json.dumps({"stated": stated, "legal": findings, "take_it_down": take_it_down}, indent=2,
+                          ensure_ascii=False, default=str) + "\n", args.out)
         return 0
     if not stated and not findings:
         print(f"no scored audit in {args.db}: run `riskaudit score` first", file=sys.stderr)
@@ -101,9 +110,16 @@ def run_stated(args) -> int:
     text = "Stated response times (from the policies)\n"
     text += _table(stated, ["target_id", "channel", "hours", "document", "quote"])
     text += "\nLegal deadlines\n"
-    rows = [{**f, "in_force": "yes" if f["in_force"] else "not yet"} for f in findings]
-    text += _table(rows, ["target_id", "rule_id", "deadline_hours", "in_force", "status", "stated_hours",
-                          "basis", "jurisdiction_assumed"])
+    rows = [{**f, "in_force": "yes" if f["in_force"] else "not yet",
+             "deadline_hours": f["deadline_hours"] if f["deadline_hours"] is not None else f.get("deadline_text"),
+             "verify": bool(f.get("verify"))} for f in findings]
+    text += _table(rows, ["target_id", "rule_id", "deadline_hours", "trigger", "in_force", "status", "stated_hours",
+                          "basis", "jurisdiction_assumed", "verify"])
+    if take_it_down:
+        text += "\nTAKE IT DOWN request elements asked for (statutory_ncii_process quotes)\n"
+        text += _table([{"target_id": tid, "asks_for": ", ".join(v["asks_for"]) or None,
+                         "missing": ", ".join(v["missing"]) or None} for tid, v in take_it_down.items()],
+                       ["target_id", "asks_for", "missing"])
     _write(text, args.out)
     return 0
 

@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS trace_hops (
     stated_basis    VARCHAR,                     -- ncii | general
     take_it_down_elements VARCHAR[],             -- TAKE IT DOWN request elements its documents ask for
     legal           JSON,                        -- applicable deadlines: rule id, hours or 'timely', trigger, verify
-    rdap_evidence   VARCHAR[],                   -- rdap_responses.sha256 of the responses behind this hop
+    rdap_evidence   VARCHAR[],                   -- rdap_responses.url of the responses behind this hop
     PRIMARY KEY (trace_id, seq)
 );
 
