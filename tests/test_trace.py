@@ -203,7 +203,9 @@ def test_trace_host_in_registry(servers, scored_db, capsys, monkeypatch):
     assert "[registry: hetzner by asn, score 41.5 D]" in text
     assert "TAKE IT DOWN request asks for: physical or electronic signature" in text
     assert "(not asked: contact information)" in text
-    assert "deadline eu_dsa_art16_timely: timely from a notice" in text
+    assert "deadlines: timely eu_dsa_art16_timely (notice)\n" in text
+    assert "(jurisdictions from registry)" in text
+    assert "48 h us_take_it_down_48h (valid request, verify)" in text          # the platform's line
 
 
 def test_trace_from_file_and_guard(servers, tmp_path, capsys):

@@ -156,16 +156,24 @@ def format_table(t: dict) -> str:
                 miss = [LABELS[e] for e in missing_elements([]) if LABELS[e] not in asked]
                 lines.append(f"{pad}TAKE IT DOWN request asks for: {'; '.join(asked)}"
                              + (f" (not asked: {'; '.join(miss)})" if miss else ""))
-        for rule in hop.get("legal") or []:
-            flags = [] if rule["in_force"] else [f"not in force until {rule['effective']}"]
-            if rule.get("jurisdiction_assumed"):
-                flags.append("jurisdiction assumed")
-            if rule.get("caveat"):
-                flags.append(rule["caveat"])
-            if rule.get("verify"):
-                flags.append("verify")
-            lines.append(f"{pad}deadline {rule['rule_id']}: {rule['deadline']} {rule['trigger_text']}".rstrip()
-                         + (f" [{'; '.join(flags)}]" if flags else ""))
+        legal = hop.get("legal") or []
+        if legal:
+            short = {"valid_request": "valid request", "regulator_notice": "regulator's notice", "notice": "notice"}
+            parts = []
+            for rule in legal:
+                flags = [short.get(rule.get("trigger"), rule.get("trigger") or "")]
+                if not rule["in_force"]:
+                    flags.append(f"not in force until {rule['effective']}")
+                if rule.get("caveat"):
+                    flags.append(rule["caveat"])
+                if rule.get("verify"):
+                    flags.append("verify")
+                parts.append(f"{rule['deadline']} {rule['rule_id']} ({', '.join(f for f in flags if f)})")
+            lines.append(f"{pad}deadlines: " + "; ".join(parts))
+            if any(r.get("jurisdiction_assumed") for r in legal):
+                lines.append(f"{pad}  (no jurisdiction known: every rule assumed to apply)")
+            else:
+                lines.append(f"{pad}  (jurisdictions from {legal[0]['jurisdictions_source']})")
         lines.append(f"{pad}({hop['note']})")
     if t["errors"]:
         lines.append("  Failed look-ups:")

@@ -121,7 +121,8 @@ def build_chain(hops: list[dict], info: dict[str, dict], targets: dict[str, dict
             juris, src = jurisdictions_from_country(hop["country"]), f"RDAP country {hop['country']}"
         else:
             juris, src = [], "none known"
-        hop["legal"] = applicable_rules(rules, kind, juris, today=today, role=hop["role"], jurisdictions_source=src)
+        hop["legal"] = applicable_rules(rules, kind, juris, today=today, role=hop["role"],
+                                        jurisdictions_source=src) if hop.get("organisation") else []
         hop["note"] = ROLE_NOTE[hop["role"]]
         out.append(hop)
     return out
