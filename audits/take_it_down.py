@@ -1,7 +1,7 @@
 """The four elements of a valid removal request under the US TAKE IT DOWN Act, and which of
 them a service's documents ask for.
 
-The Act (Pub. L. 119-12, section 3(a)(1)(B)) makes a request valid when it is in writing and
+The Act (Pub. L. 119-12, section 3, notice and removal process; verify the paragraph) makes a request valid when it is in writing and
 includes: (1) a physical or electronic signature of the identifiable individual (or of a
 person authorised to act for them); (2) an identification of, and information reasonably
 sufficient for the platform to locate, the intimate visual depiction; (3) a brief statement

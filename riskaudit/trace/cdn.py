@@ -10,6 +10,7 @@ import datetime as _dt
 import ipaddress
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,8 +218,9 @@ def fetch_updates(path: str | Path | None = None, *, from_dir: str | Path | None
                 from riskaudit.trace.rdap import RdapError, http_get
                 try:
                     res = (get or http_get)(spec["url"], accept="*/*")
-                except RdapError as exc:
-                    raise UserError(f"{spec['url']}: cannot refresh {p['name']} ranges ({exc})") from None
+                except RdapError as exc:       # this provider is left as it is; the others go on
+                    print(f"warning: {p['name']} ranges not refreshed: {exc}", file=sys.stderr)
+                    break
                 bodies.append((spec["url"], res.body))
         else:
             if bodies:
