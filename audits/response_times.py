@@ -26,7 +26,10 @@ CONTENT_TYPES = {"ncii": "ncii", "copyright": "copyright", "illegal_content": "i
                  "csam": "illegal_content"}   # rule content_type -> stated-time channel
 RULE_FIELDS = ("id", "name", "jurisdiction", "content_type", "deadline_hours", "applies_to_kinds",
                "source", "effective")
-OPTIONAL_RULE_FIELDS = ("trigger", "notes")
+OPTIONAL_RULE_FIELDS = ("trigger", "covered", "verify", "deadline_text", "notes")
+# What starts the clock: the depicted person's (or their representative's) valid request or
+# report; a regulator's removal notice; or any notice from anyone (DSA notice and action).
+TRIGGERS = ("valid_request", "regulator_notice", "notice")
 
 _CUES = {
     "ncii": re.compile(r"intimate|non[- ]?consensual|\bncii\b|\bnud(e|es|ity)\b|revenge porn|"
@@ -127,7 +130,8 @@ def load_rules(path: str | Path | None = None) -> list[dict]:
         if rule.get("id"):
             where = f"rule {i} ({rule['id']})"
         bad = []
-        missing = [f for f in RULE_FIELDS if rule.get(f) in (None, "")]
+        missing = [f for f in RULE_FIELDS if rule.get(f) in (None, "")
+                   and not (f == "deadline_hours" and f in rule and rule.get("deadline_text"))]
         if missing:
             bad.append("missing " + ", ".join(missing))
         unknown = [f for f in rule if f not in RULE_FIELDS + OPTIONAL_RULE_FIELDS]
@@ -141,6 +145,12 @@ def load_rules(path: str | Path | None = None) -> list[dict]:
         ids.add(rid)
         if rule.get("content_type") not in (None, "") and rule["content_type"] not in CONTENT_TYPES:
             bad.append(f"content_type {rule['content_type']!r} not one of {', '.join(CONTENT_TYPES)}")
+        for f in ("covered", "verify", "deadline_text", "notes", "name", "source"):
+            if rule.get(f) is not None and not isinstance(rule[f], str):
+                bad.append(f"{f} must be text")
+        trig = rule.get("trigger")
+        if trig is not None and trig not in TRIGGERS:
+            bad.append(f"trigger {trig!r} not one of {', '.join(TRIGGERS)}")
         dh = rule.get("deadline_hours")
         if dh is not None and (isinstance(dh, bool) or not isinstance(dh, (int, float)) or dh <= 0):
             bad.append(f"deadline_hours {dh!r} must be a positive number")
@@ -160,7 +170,7 @@ def load_rules(path: str | Path | None = None) -> list[dict]:
             problems.append(f"{where}: " + "; ".join(bad))
             continue
         rules.append({**{k: rule.get(k) for k in RULE_FIELDS + OPTIONAL_RULE_FIELDS},
-                      "effective": eff, "deadline_hours": float(dh),
+                      "effective": eff, "deadline_hours": float(dh) if dh is not None else None,
                       "jurisdiction": str(rule["jurisdiction"]).strip()})
     if problems:
         raise UserError(f"{path}: invalid rules (fix and re-run):\n  " + "\n  ".join(problems))
@@ -181,7 +191,7 @@ def stated_vs_legal(targets: list[tuple], stated: list[dict], rules_path: str | 
                     today=None) -> list[dict]:
     """One finding per (scored target, applicable rule).
 
-    `status`: states_within_deadline | states_longer | states_no_time. The shortest stated
+    `status`: states_within_deadline | states_longer | states_no_time | no_hour_deadline (a "timely"-type rule). The shortest stated
     time for the rule's content type is compared; without one, the shortest general time
     (`basis: "general"`). `in_force` is False before the rule's effective date.
     """
@@ -206,7 +216,9 @@ def stated_vs_legal(targets: list[tuple], stated: list[dict], rules_path: str | 
             general = [s for s in mine if s["channel"] == "general"]
             pool, basis = (specific, channel) if specific else (general, "general") if general else ([], None)
             best = min(pool, key=lambda s: s["hours"]) if pool else None
-            if best is None:
+            if rule["deadline_hours"] is None:
+                status = "no_hour_deadline"
+            elif best is None:
                 status = "states_no_time"
             elif best["hours"] <= rule["deadline_hours"]:
                 status = "states_within_deadline"
@@ -216,7 +228,10 @@ def stated_vs_legal(targets: list[tuple], stated: list[dict], rules_path: str | 
             findings.append({
                 "target_id": target_id, "service": name, "kind": kind, "rule_id": rule["id"],
                 "rule": rule["name"], "jurisdiction": rule["jurisdiction"],
-                "content_type": rule["content_type"], "deadline_hours": _num(rule["deadline_hours"]),
+                "content_type": rule["content_type"],
+                "deadline_hours": _num(rule["deadline_hours"]) if rule["deadline_hours"] is not None else None,
+                "deadline_text": rule.get("deadline_text"), "trigger": rule.get("trigger"),
+                "verify": rule.get("verify"),
                 "effective": rule["effective"].isoformat(), "in_force": in_force,
                 "jurisdiction_assumed": assumed, "status": status,
                 "stated_hours": best["hours"] if best else None, "basis": basis,
@@ -227,19 +242,37 @@ def stated_vs_legal(targets: list[tuple], stated: list[dict], rules_path: str | 
     return findings
 
 
+def deadline_label(rule: dict) -> str:
+    """'48 h' or the rule's words when it sets no hours ('timely')."""
+    if rule.get("deadline_hours") is None:
+        return rule.get("deadline_text") or "no hour deadline"
+    return f"{_num(rule['deadline_hours'])} h"
+
+
+TRIGGER_TEXT = {"valid_request": "from the person's valid request", "regulator_notice": "from a regulator's notice",
+                "notice": "from a notice"}
+
+
 def _finding_text(name, rule, status, best, basis, in_force, assumed) -> str:
-    deadline = f"{_num(rule['deadline_hours'])} h"
-    if status == "states_no_time":
+    deadline = deadline_label(rule)
+    if status == "no_hour_deadline":
+        stated = f"; it states {best['hours']} h ({basis})" if best else "; it states no time"
+        text = f"{name}: {rule['id']} sets no hour deadline (\"{deadline}\"){stated}."
+    elif status == "states_no_time":
         text = f"{name} states no response time for {rule['content_type']} reports ({rule['id']}: {deadline})."
     else:
         which = "its general" if basis == "general" else f"its {basis}"
         verdict = "within" if status == "states_within_deadline" else "longer than"
         text = (f"{name}: {which} stated time ({best['hours']} h) is {verdict} the {deadline} deadline "
                 f"of {rule['id']}.")
+    if rule.get("trigger") in TRIGGER_TEXT and status != "no_hour_deadline":
+        text = text[:-1] + f", counted {TRIGGER_TEXT[rule['trigger']]}."
     if not in_force:
         text += f" Not yet in force (effective {rule['effective'].isoformat()})."
     if assumed:
         text += f" The target lists no jurisdictions: assumed to be covered by {rule['jurisdiction']} law."
     if rule.get("notes"):
         text += f" Note: {rule['notes']}"
+    if rule.get("verify"):
+        text += f" Verify: {rule['verify']}"
     return text

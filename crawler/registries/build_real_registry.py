@@ -230,6 +230,21 @@ def policy_site(docs: list[tuple]) -> str:
     return f"https://{best}/"
 
 
+# Jurisdictions (codes of audits/rules/legal_deadlines.yaml) whose NCII removal deadlines reach a
+# service because it is offered to the public there. Listed only where that is well known;
+# a target without jurisdictions gets every rule, flagged "jurisdiction assumed". TikTok has
+# been blocked in India since 2020, so IN is left out for it.
+ALL_MARKETS = ["US", "UK", "EU", "AU", "IN"]
+JURISDICTIONS: dict[str, list[str]] = {
+    **{sid: ALL_MARKETS for sid in (
+        "x", "reddit", "discord", "telegram", "snapchat", "instagram", "facebook", "threads", "youtube",
+        "twitch", "tumblr", "pinterest", "linkedin", "whatsapp", "bluesky", "quora", "tinder", "bumble",
+        "cloudflare", "aws", "google-cloud", "digitalocean", "google-drive", "wetransfer", "wordpress-com",
+        "wix", "chatgpt", "gemini", "copilot", "claude", "perplexity")},
+    "tiktok": ["US", "UK", "EU", "AU"],
+}
+
+
 def render(csv_data: dict[str, list[dict]], csv_label: str) -> str:
     out = [
         "# Registry of real services audited by riskaudit (generated; do not edit by hand).",
@@ -247,8 +262,10 @@ def render(csv_data: dict[str, list[dict]], csv_label: str) -> str:
             continue
         if not rows:
             out.append(f"  # {name}: not in policy-urls.csv; documents hand-added from well-known public URLs")
-        out += [f"  - id: {sid}", f"    name: {_q(name)}", f"    kind: {kind}",
-                f"    homepage: {_q(policy_site(docs))}   # discovery start: the site holding most of its policy pages",
+        out += [f"  - id: {sid}", f"    name: {_q(name)}", f"    kind: {kind}"]
+        if sid in JURISDICTIONS:
+            out.append(f"    jurisdictions: [{', '.join(JURISDICTIONS[sid])}]   # offered to the public there")
+        out += [f"    homepage: {_q(policy_site(docs))}   # discovery start: the site holding most of its policy pages",
                 "    documents:"]
         for type_, url, js, source in docs:
             out.append(f"      - type: {type_}")

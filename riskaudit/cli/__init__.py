@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "timeline",
     "import_ota",
     "import_dir",
+    "trace",
 ]
 
 

@@ -6,6 +6,7 @@ pure analyses (`audits.survival`, `audits.response_times`).
 from __future__ import annotations
 
 from audits import response_times, survival
+from audits.take_it_down import missing_elements, request_elements
 from riskaudit.core.clock import now_utc
 from riskaudit.store import Connection
 from riskaudit.store import cases as case_store
@@ -46,3 +47,15 @@ def stated_vs_legal(con: Connection, run_id: int | None = None, rules_path=None,
         return []
     return response_times.stated_vs_legal(result_store.scored_targets(con, run_id), stated_times(con, run_id),
                                           rules_path=rules_path, today=today)
+
+
+def take_it_down_elements(con: Connection, run_id: int | None, target_ids: list[str]) -> dict[str, dict]:
+    """{target_id: {asks_for, missing}}: which of the TAKE IT DOWN Act's four request elements the
+    statutory_ncii_process quotes of each target ask for (targets without such quotes are left out)."""
+    run_id = _run(con, run_id)
+    out = {}
+    for tid in target_ids:
+        quotes = [q["quote"] for q in result_store.element_quotes(con, tid, "statutory_ncii_process", run_id)]
+        if quotes:
+            out[tid] = {"asks_for": request_elements(quotes), "missing": missing_elements(quotes)}
+    return out

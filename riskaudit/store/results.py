@@ -112,3 +112,15 @@ def scored_targets(con: Connection, run_id: int) -> list[tuple]:
         "SELECT s.target_id, coalesce(t.name, s.service), coalesce(t.kind, s.kind), t.jurisdictions "
         "FROM scores s LEFT JOIN targets t USING (target_id) WHERE s.run_id = ? ORDER BY s.target_id",
         [run_id]).fetchall()
+
+
+def element_quotes(con: Connection, target_id: str, element: str, run_id: int | None = None) -> list[dict]:
+    """Quotes backing `element` for the target in a scored run (default: the target's latest scored run)."""
+    if run_id is None:
+        row = con.execute("SELECT max(run_id) FROM scores WHERE target_id = ?", [target_id]).fetchone()
+        if not row or row[0] is None:
+            return []
+        run_id = row[0]
+    rows = con.execute("SELECT quote, document, url FROM evidence WHERE run_id = ? AND target_id = ? AND element = ? "
+                       "ORDER BY ordinal", [run_id, target_id, element]).fetchall()
+    return [{"quote": r[0], "document": r[1], "url": r[2]} for r in rows]

@@ -14,8 +14,8 @@ from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db, add_out, add_run
 from riskaudit.cli.output import as_csv, as_json, as_table, write
 from riskaudit.importers.cases import import_cases_csv
-from riskaudit.stages.cases import stated_times, stated_vs_legal, summarize
-from riskaudit.store import connect, connect_for_reading
+from riskaudit.stages.cases import stated_times, stated_vs_legal, summarize, take_it_down_elements
+from riskaudit.store import connect_for_reading
 
 
 def run_import(args) -> int:
@@ -53,10 +53,12 @@ def run_stated(args) -> int:
     try:
         stated = stated_times(con, run_id=args.run)
         findings = stated_vs_legal(con, run_id=args.run, rules_path=args.rules, today=args.today)
+        take_it_down = take_it_down_elements(
+            con, args.run, sorted({f["target_id"] for f in findings} | {s["target_id"] for s in stated}))
     finally:
         con.close()
     if args.format == "json":
-        write(as_json({"stated": stated, "legal": findings}), args.out)
+        write(as_json({"stated": stated, "legal": findings, "take_it_down": take_it_down}), args.out)
         return 0
     if not stated and not findings:
         print(f"no scored audit in {args.db}: run `riskaudit score` first", file=sys.stderr)
@@ -64,9 +66,16 @@ def run_stated(args) -> int:
     text = "Stated response times (from the policies)\n"
     text += as_table(stated, ["target_id", "channel", "hours", "document", "quote"])
     text += "\nLegal deadlines\n"
-    rows = [{**f, "in_force": "yes" if f["in_force"] else "not yet"} for f in findings]
-    text += as_table(rows, ["target_id", "rule_id", "deadline_hours", "in_force", "status", "stated_hours",
-                          "basis", "jurisdiction_assumed"])
+    rows = [{**f, "in_force": "yes" if f["in_force"] else "not yet",
+             "deadline_hours": f["deadline_hours"] if f["deadline_hours"] is not None else f.get("deadline_text"),
+             "verify": bool(f.get("verify"))} for f in findings]
+    text += as_table(rows, ["target_id", "rule_id", "deadline_hours", "trigger", "in_force", "status", "stated_hours",
+                            "basis", "jurisdiction_assumed", "verify"])
+    if take_it_down:
+        text += "\nTAKE IT DOWN request elements asked for (statutory_ncii_process quotes)\n"
+        text += as_table([{"target_id": tid, "asks_for": ", ".join(v["asks_for"]) or None,
+                           "missing": ", ".join(v["missing"]) or None} for tid, v in take_it_down.items()],
+                         ["target_id", "asks_for", "missing"])
     write(text, args.out)
     return 0
 
