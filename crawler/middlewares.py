@@ -233,9 +233,14 @@ def _latency_ms(request) -> float | None:
 
 def classify_exception(exc: BaseException) -> str:
     """Short error label for a failed exchange (stored in fetches.error)."""
-    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
-                                   DownloadConnectionRefusedError, DownloadTimeoutError)
-    from twisted.internet import defer, error as txerror
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadCancelledError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+    )
+    from twisted.internet import defer
+    from twisted.internet import error as txerror
 
     if isinstance(exc, MediaRefused):
         return "media_refused"

@@ -17,8 +17,8 @@ from crawler.discovery import policy_links
 from crawler.guards import looks_login_url, media_content_type
 from crawler.items import FetchItem
 from crawler.middlewares import MediaRefused, classify_exception, trace
-from riskaudit.registry import load_registry
 from riskaudit.core.clock import now_utc
+from riskaudit.registry import load_registry
 from riskaudit.store import DEFAULT_DB
 
 JS_HINT = ("JavaScript rendering unavailable ({why}); install a browser with `apt-get install chromium` "

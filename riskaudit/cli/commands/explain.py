@@ -14,7 +14,6 @@ from riskaudit.stages.score import load_results
 from riskaudit.store import connect
 from riskaudit.store.runs import latest_scored_run
 
-
 _COLOURS = {True: "\033[32m", False: "\033[31m", None: "\033[90m"}
 _RESET = "\033[0m"
 

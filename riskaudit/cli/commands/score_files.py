@@ -13,6 +13,7 @@ from riskaudit.cli.options import add_format, add_out
 from riskaudit.core.clock import now_utc
 from riskaudit.stages.score import score_dir
 
+
 def run(args) -> int:
     root = Path(args.dir)
     skipped: list[tuple[Path, str]] | None = None if args.strict else []
