@@ -14,6 +14,7 @@ import pyarrow as pa
 from scrapy import signals
 
 from crawler.extraction import Extractor, worker_count
+from crawler.guards import SNIFF_BYTES, media_magic
 from crawler.middlewares import ROBOTS_FETCHED
 from riskaudit import store
 
@@ -108,6 +109,12 @@ class DuckDBPipeline:
         body = data.pop("body", None)
         snapshot = None
         media = bool(data.get("media_refused"))
+        if body is not None and not media and media_magic(body[:SNIFF_BYTES]):
+            # last line of defence: no body starting with a media magic number is ever stored
+            logger.warning("media body refused at the store: %s", data.get("final_url") or data.get("url"))
+            body, media = None, True
+            data.update(error="media_refused", bytes=0)
+            data.pop("doc_type", None)
         if body is not None and not media and _is_ok(data.get("status")):
             snapshot = self._snapshot(body, data.get("content_type"), data["fetched_at"])
         row = {k: data.get(k) for k in FETCH_COLS if k not in ("run_id", "snapshot_sha256")}

@@ -14,9 +14,9 @@ import scrapy
 from scrapy.exceptions import StopDownload
 
 from crawler.discovery import policy_links
-from crawler.guards import looks_login_url, media_content_type
+from crawler.guards import SNIFF_BYTES, looks_login_url, media_content_type, media_magic
 from crawler.items import FetchItem
-from crawler.middlewares import MediaRefused, classify_exception, trace
+from crawler.middlewares import MediaRefused, classify_failure, trace
 from riskaudit.registry import load_registry
 from riskaudit.store import DEFAULT_DB, now_utc
 
@@ -153,11 +153,15 @@ class PoliciesSpider(scrapy.Spider):
 
     def _parse_page(self, response):
         meta = response.meta
-        ctype = response.headers.get(b"Content-Type")
-        ctype = ctype.decode("latin-1") if ctype else None
+        ctypes = response.headers.getlist(b"Content-Type")
+        ctype = ", ".join(v.decode("latin-1") for v in ctypes) or None
         item = self._base(response.request, final_url=response.url, status=response.status,
                           content_type=ctype, bytes=len(response.body))
-        if media_content_type(ctype, response.url):   # a handler that bypassed the headers guard
+        # Defence in depth for handlers that bypass the download guard (the browser, bodies
+        # shorter than the sniffing window): media by type, by the body's magic number, or
+        # recognised by the browser guard on the rendered page's main response.
+        if media_content_type(ctypes, response.url) or media_magic(response.body[:SNIFF_BYTES]) \
+                or meta.get("ra_media_magic"):
             item.update(media_refused=True, error="media_refused", bytes=0)
             yield item
             return
@@ -213,7 +217,7 @@ class PoliciesSpider(scrapy.Spider):
     def _error_item(self, failure) -> FetchItem:
         request = failure.request
         exc = failure.value
-        item = self._base(request, error=classify_exception(exc))
+        item = self._base(request, error=classify_failure(exc, request))
         if isinstance(exc, StopDownload):
             response = getattr(exc, "response", None)
             if response is not None:
