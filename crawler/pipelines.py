@@ -12,6 +12,7 @@ import logging
 
 import pyarrow as pa
 from scrapy import signals
+from scrapy.utils.misc import load_object
 
 from crawler.extraction import Extractor, worker_count
 from crawler.guards import SNIFF_BYTES, media_magic
@@ -58,7 +59,9 @@ class DuckDBPipeline:
         self.run_id: int | None = None
         self.buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
         self.snapshots_seen: set[str] = set()
-        self.extractor = Extractor(worker_count(crawler.settings.get("RISKAUDIT_EXTRACT_WORKERS", "auto")))
+        func = crawler.settings.get("RISKAUDIT_EXTRACT_FUNC")    # tests only: a replacement extraction function
+        self.extractor = Extractor(worker_count(crawler.settings.get("RISKAUDIT_EXTRACT_WORKERS", "auto")),
+                                   **({"func": load_object(func)} if func else {}))
         crawler.signals.connect(self.robots_fetched, signal=ROBOTS_FETCHED)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -144,8 +147,11 @@ class DuckDBPipeline:
             ex = await self.extractor(body, data.get("content_type"), url)
         except Exception as exc:  # extraction must never stop the crawl; the fetch row says why
             logger.warning("extraction failed for %s: %s", url, exc)
+            self.crawler.stats.inc_value("riskaudit/extract_failed")
             return f"extract_failed: {type(exc).__name__}: {exc}"[:200]
         text = ex.text or ""
+        if ex.warnings:     # stored from a plain-text fallback: the document is kept, the row says so
+            self.crawler.stats.inc_value("riskaudit/extract_fallback")
         self._add("documents", {
             "run_id": self.run_id, "target_id": data["target_id"], "doc_type": data["doc_type"],
             "name": data.get("doc_name") or ex.title, "url": data["url"], "final_url": url,
@@ -153,7 +159,7 @@ class DuckDBPipeline:
             "text_sha256": store.sha256_hex(text), "snapshot_sha256": snapshot,
             "fetched_at": data["fetched_at"], "source": "crawl",
         })
-        return None
+        return ex.warnings[0][:200] if ex.warnings else None
 
     def _channel(self, data: dict) -> None:
         status = data.get("status")

@@ -180,3 +180,159 @@ def test_dns_failure_then_private_answer_is_refused_and_rebinding_caught(tmp_pat
     assert errors["literal"] == ["private_address"] * 3
     assert n_docs == 2                                  # good.test and the first rebind.test page
     assert attempts == total_hits      # refusals count no attempt (a DNS failure counts its one attempt)
+
+
+# -- issue item 11 (item 6 here): a comment inside a removed element; extraction never raises ----
+def test_comment_inside_svg_or_noscript_keeps_the_document(tmp_path):
+    with HostileServer() as srv:
+        reg = registry(tmp_path / "r.yaml", {"icons": [("svg", srv.url("/svg-comment")),
+                                                       ("noscript", srv.url("/noscript-comment"))]})
+        db = tmp_path / "c.duckdb"
+        run_id = run_crawl(reg, str(db), allow_private=True, settings=FAST)
+    con = store.connect(db, read_only=True)
+    try:
+        texts = dict(con.execute("SELECT doc_type, text FROM documents WHERE run_id = ?", [run_id]).fetchall())
+        errors = [e for (e,) in con.execute("SELECT error FROM fetches WHERE run_id = ? AND purpose = 'document'",
+                                            [run_id]).fetchall()]
+    finally:
+        con.close()
+    assert "We remove intimate images shared without consent." in texts["svg"]
+    assert "Report non-consensual imagery to our safety team." in texts["noscript"]
+    assert "icon: shield" not in texts["svg"] and "tracking pixel" not in texts["noscript"]
+    assert errors == [None, None]
+
+
+def test_extraction_error_falls_back_to_plain_text(monkeypatch):
+    import riskaudit.extract as ex_mod
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(ex_mod, "_extract_html", broken)
+    ex = ex_mod.extract(b"<html><head><title>Rules &amp; terms</title></head><body><p>We remove <b>intimate</b> "
+                        b"images.</p><script>var x = 1;</script></body></html>", content_type="text/html")
+    assert ex.title == "Rules & terms"
+    assert "We remove intimate images." in ex.text and "var x" not in ex.text
+    assert ex.warnings == ["extract_fallback: KeyError: 'boom'"]
+
+
+# -- issue item 6 (item 4 here): a dead extraction worker loses nothing silently -----------------
+def _kill_site(srv: HostileServer, n: int = 12) -> list[tuple[str, str]]:
+    srv.add("/doc/kill-always", body=_page("Poison", "RA-KILL-ALWAYS"))
+    srv.add("/doc/kill-once", body=_page("Flaky worker", "RA-KILL-ONCE"))
+    docs = [(f"p{i}", srv.url(f"/doc/p{i}")) for i in range(n)]
+    return docs[: n // 2] + [("poison", srv.url("/doc/kill-always")), ("once", srv.url("/doc/kill-once"))] + docs[n // 2:]
+
+
+def _page(title: str, marker: str) -> str:
+    from crawler.testsite import policy_page
+    return policy_page(title, size_kb=2).replace("</main>", f"<p>{marker}</p></main>")
+
+
+def test_killed_extraction_worker_is_replaced_and_failures_recorded(tmp_path, monkeypatch, capsys):
+    from riskaudit.cli import main
+    import crawler.runner
+
+    monkeypatch.setenv("RA_TEST_FLAGS", str(tmp_path))
+    real = crawler.runner.run_crawl
+    monkeypatch.setattr(crawler.runner, "run_crawl", lambda *a, **kw: real(*a, **dict(kw, settings=dict(
+        FAST, RISKAUDIT_EXTRACT_FUNC=f"{HOOKS}.extract_or_die", RISKAUDIT_EXTRACT_WORKERS=2))))
+    with HostileServer() as srv:
+        docs = _kill_site(srv)
+        reg = registry(tmp_path / "r.yaml", {"site": docs})
+        db = tmp_path / "k.duckdb"
+        code = main(["crawl", "--registry", reg, "--db", str(db), "--allow-private"])
+    out = capsys.readouterr().out
+    assert code == 0
+    con = store.connect(db, read_only=True)
+    try:
+        stored = {t for (t,) in con.execute("SELECT doc_type FROM documents").fetchall()}
+        failed = con.execute("SELECT url, error, snapshot_sha256 IS NOT NULL FROM fetches "
+                             "WHERE error LIKE 'extract_failed%'").fetchall()
+        status = con.execute("SELECT status FROM runs").fetchone()[0]
+    finally:
+        con.close()
+    # every page but the one that kills its worker each time is stored, the killed-once one included
+    assert stored == {t for t, _ in docs} - {"poison"}
+    assert [(u, s) for u, _e, s in failed] == [(srv.url("/doc/kill-always"), True)]
+    assert "ExtractionFailed" in failed[0][1]
+    assert status == "finished"
+    assert "1 extraction failures" in out
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_interrupted_crawl_leaves_no_extraction_worker(tmp_path, signum):
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    with HostileServer() as srv:
+        srv.add("/doc/slow", body=_page("Slow", "RA-SLOW"))
+        docs = [("slow", srv.url("/doc/slow"))] + [(f"p{i}", srv.url(f"/doc/p{i}")) for i in range(4)]
+        reg = registry(tmp_path / "r.yaml", {"site": docs})
+        cmd = crawl_command(reg, tmp_path / "s.duckdb", allow_private=True, result_path=tmp_path / "res.json",
+                            settings=dict(FAST, RISKAUDIT_EXTRACT_FUNC=f"{HOOKS}.extract_or_die",
+                                          RISKAUDIT_EXTRACT_WORKERS=2))
+        env = dict(os.environ, RA_TEST_FLAGS=str(flags), PYTHONPATH=str(ROOT))
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        workers: set[int] = set()
+        try:
+            deadline = time.monotonic() + 120
+            while not (flags / "slow-started").exists():          # a worker is busy with the slow page
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+            workers = _children(proc.pid)
+            assert int((flags / "slow-started").read_text()) in workers
+            proc.send_signal(signum)
+            code = proc.wait(timeout=120)
+            deadline = time.monotonic() + 60
+            while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert not [w for w in workers if _alive(w)]
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            for w in workers:                 # only the processes this test started
+                if _alive(w):
+                    os.kill(w, signal.SIGKILL)
+    assert code == 1                                      # the run did not finish
+    result = json.loads((tmp_path / "res.json").read_text())
+    assert result["finish_reason"] == "shutdown"
+
+
+# -- low: a robots-blocked report channel is not "dead" -------------------------------------------
+def test_robots_blocked_channel_is_labelled_blocked_not_dead(tmp_path):
+    from reports.data import CHANNEL_LABELS, classify_channel
+
+    with HostileServer() as srv:
+        reg = registry(tmp_path / "r.yaml", {"site": [("terms", srv.url("/page"))]},
+                       channels={"site": [("ncii_form", srv.url("/blocked/report")), ("other", srv.url("/nowhere"))]})
+        db = tmp_path / "ch.duckdb"
+        run_id = run_crawl(reg, str(db), allow_private=True, settings=FAST)
+    con = store.connect(db, read_only=True)
+    try:
+        checks = {r["channel_kind"]: r for r in rows(con, "SELECT * FROM channel_checks WHERE run_id = ?", run_id)}
+    finally:
+        con.close()
+    blocked = checks["ncii_form"]
+    assert blocked["error"] == "robots" and blocked["ok"] is False
+    assert classify_channel(blocked) == "robots"
+    assert CHANNEL_LABELS[classify_channel(blocked)] == "blocked by robots.txt"
+    assert classify_channel(checks["other"]) == "dead"             # a 404 is still a dead channel

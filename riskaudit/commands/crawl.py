@@ -25,6 +25,9 @@ def run(args) -> int:
             "SELECT count(*), count(DISTINCT target_id) FROM documents WHERE run_id = ?", [run_id]).fetchone()
         n_private = con.execute(
             "SELECT count(*) FROM fetches WHERE run_id = ? AND error = 'private_address'", [run_id]).fetchone()[0]
+        n_extract_failed, n_extract_fallback = con.execute(
+            "SELECT count(*) FILTER (WHERE error LIKE 'extract_failed%'), "
+            "count(*) FILTER (WHERE error LIKE 'extract_fallback%') FROM fetches WHERE run_id = ?", [run_id]).fetchone()
         n_chan, n_chan_ok = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE ok) FROM channel_checks WHERE run_id = ?", [run_id]).fetchone()
     finally:
@@ -32,6 +35,9 @@ def run(args) -> int:
     print(f"run {run_id}: {n_fetch} fetches ({n_ok} 2xx, {n_err} errors, {n_robots} robots-blocked, "
           f"{n_media} media refused); {n_docs} documents for {n_targets} targets; "
           f"{n_chan_ok}/{n_chan} report channels OK -> {args.db}")
+    if n_extract_failed or n_extract_fallback:
+        print(f"extraction: {n_extract_failed} extraction failures (fetched, no document stored; "
+              f"fetches.error 'extract_failed: ...'), {n_extract_fallback} stored from a plain-text fallback")
     if n_private:
         print(f"note: {n_private} fetches refused because the host is a private/loopback address; "
               "pass --allow-private to crawl local test sites")
