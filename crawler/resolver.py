@@ -17,12 +17,14 @@ non-public address.
 from __future__ import annotations
 
 import collections
+import ipaddress
 import socket
 from dataclasses import dataclass, field
 
 from twisted.internet import threads
 from twisted.internet.error import DNSLookupError
-from twisted.internet.interfaces import IResolverSimple
+from twisted.internet.address import IPv4Address, IPv6Address
+from twisted.internet.interfaces import IHostnameResolver
 from zope.interface import implementer
 
 from crawler.guards import address_refusal
@@ -50,23 +52,20 @@ class AddressPolicy:
             return None
         return address_refusal(ip)
 
-    def allowed_ip(self, ip: str) -> bool:
-        """For the resolver, which does not know the port: the IP part of any allow entry."""
-        return any(entry == ip or entry.rsplit(":", 1)[0].strip("[]") == ip for entry in self.allow_hosts)
-
-    def check_name(self, host: str) -> tuple[list[str], str | None]:
-        """Resolve `host` (blocking) -> (addresses, refusal reason or None). Raises OSError
-        when the name does not resolve."""
-        addrs = list(self.resolve(host))
+    def check_name(self, host: str, port: int | None = None) -> tuple[list[str], str | None]:
+        """Resolve `host` (blocking) -> (addresses, refusal reason or None): refused when any
+        address is refused (for this port). Raises OSError when the name does not resolve."""
+        try:
+            ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+            addrs = [host.strip("[]")]                       # a literal needs no lookup
+        except ValueError:
+            addrs = list(self.resolve(host))
         if not addrs:
             raise OSError(f"{host}: no address")
-        if not self.allow_private:
-            for ip in addrs:
-                if self.allowed_ip(ip.split("%", 1)[0]):
-                    continue
-                reason = address_refusal(ip)
-                if reason:
-                    return addrs, f"{host} resolves to {reason}"
+        for ip in addrs:
+            reason = self.refusal(ip.split("%", 1)[0], port)
+            if reason:
+                return addrs, f"{host} resolves to {reason}"
         return addrs, None
 
 
@@ -95,9 +94,10 @@ def configure(policy: AddressPolicy) -> None:
     POLICY = policy
 
 
-@implementer(IResolverSimple)
+@implementer(IHostnameResolver)
 class GuardedResolver:
-    """IResolverSimple: resolve in a thread, refuse non-public addresses, never cache."""
+    """IHostnameResolver: resolve in a thread, refuse non-public addresses (for the port
+    connected to), never cache. Installed with TWISTED_DNS_RESOLVER."""
 
     def __init__(self, reactor, timeout: float = 20.0):
         self.reactor = reactor
@@ -108,32 +108,46 @@ class GuardedResolver:
         return cls(reactor, crawler.settings.getfloat("DNS_TIMEOUT", 20.0))
 
     def install_on_reactor(self) -> None:
-        self.reactor.installResolver(self)
+        self.reactor.installNameResolver(self)
 
-    def getHostByName(self, name: str, timeout=()):  # noqa: N802 (Twisted interface)
+    def resolveHostName(self, resolutionReceiver, hostName, portNumber=0,  # noqa: N802,N803 (Twisted)
+                        addressTypes=None, transportSemantics="TCP"):  # noqa: N803
+        from scrapy.resolver import HostResolution
+
+        resolution = HostResolution(hostName)
+        resolutionReceiver.resolutionBegan(resolution)
         policy = POLICY
-        d = threads.deferToThreadPool(self.reactor, self.reactor.getThreadPool(), self._lookup, policy, name)
-        d.addErrback(self._note_failure, name)       # runs in the reactor thread, in order
-        return d
+        d = threads.deferToThreadPool(self.reactor, self.reactor.getThreadPool(), self._lookup,
+                                      policy, hostName, portNumber)
+
+        def resolved(addrs):
+            for ip in addrs:
+                cls = IPv6Address if ":" in ip else IPv4Address
+                if addressTypes is None or cls in addressTypes:
+                    resolutionReceiver.addressResolved(cls("TCP", ip, portNumber))
+            resolutionReceiver.resolutionComplete()
+
+        def failed(failure):
+            self._note_failure(failure, hostName)
+            resolutionReceiver.resolutionComplete()     # no address: Twisted's DNSLookupError
+
+        d.addCallbacks(resolved, failed)
+        return resolution
 
     @staticmethod
     def _note_failure(failure, name):
         reason = failure.value.reason if isinstance(failure.value, PrivateAddressResolved) else None
         _FAILURES[_key(name)].append(reason)
-        return failure
 
     @staticmethod
-    def _lookup(policy: AddressPolicy, name: str) -> str:
+    def _lookup(policy: AddressPolicy, name: str, port: int | None) -> list[str]:
         try:
-            addrs, reason = policy.check_name(name)
+            addrs, reason = policy.check_name(name, port or None)
         except (OSError, UnicodeError, ValueError) as exc:
             raise DNSLookupError(f"{name}: {exc}") from None
         if reason:
             raise PrivateAddressResolved(reason)
-        v4 = [a for a in addrs if ":" not in a]
-        if not v4:     # Scrapy's HTTP/1.1 handler connects over IPv4 (TCP4ClientEndpoint)
-            raise DNSLookupError(f"{name}: no IPv4 address")
-        return v4[0]
+        return [a.split("%", 1)[0] for a in addrs]
 
 
 class PrivateAddressResolved(DNSLookupError):
