@@ -1,14 +1,19 @@
-"""Downloader middlewares and the headers guard: the crawler's safety and accounting layer.
+"""Downloader middlewares and the download guard: the crawler's safety and accounting layer.
 
 Order (see settings.DOWNLOADER_MIDDLEWARES), engine side first:
  40 MediaGuardMiddleware      refuse image/video/audio URLs before any request (redirects included)
- 45 PrivateAddressMiddleware  refuse private/loopback/link-local/reserved hosts (unless allowed)
-100 RobotsTxtObeyMiddleware   Scrapy's robots.txt check, fixed for requests that wait on the same host
+ 45 PrivateAddressMiddleware  refuse literal private/loopback/... IPs and localhost (unless allowed);
+                              host names are checked by the DNS resolver (crawler/resolver.py)
+100 RobotsTxtObeyMiddleware   Scrapy's robots.txt check, fixed for requests that wait on the same
+                              host, with RFC 9309 failure handling
 540 ExchangeRecorderMiddleware records the robots.txt exchanges (the spider records all others)
 550 BackoffRetryMiddleware    Scrapy's retry with exponential backoff / Retry-After
+590 ResolverRefusalMiddleware a DNS failure that was the resolver refusing a private address:
+                              'private_address', not retried, no attempt counted
 DownloadGuard (extension) counts the requests handed to the download handler (signal
 request_reached_downloader: after the per-domain slot queue, so a retry or a redirect hop is one
-more attempt) and aborts a download at the headers when the Content-Type is media.
+more attempt), aborts a download at the headers when the Content-Type is media and on the
+first body bytes when they carry a media magic number, and stops robots.txt at 500 KiB.
 """
 from __future__ import annotations
 
