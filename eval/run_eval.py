@@ -36,6 +36,7 @@ def load_labels(labels_dir: Path) -> dict[tuple[str, str], dict]:
             if not line.strip():
                 continue
             row = json.loads(line)
+            row["batch"] = f.stem                      # D1..D5: the labels the rules were developed on; D6: new
             gold[(row["service"], row["element"])] = row
     return gold
 
@@ -53,6 +54,8 @@ def evaluate(corpus_dir: Path, kinds: Path, gold: dict) -> dict:
     elapsed = time.perf_counter() - t0
     per_el = {e: {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for e in rubric.ELEMENT_IDS}
     agree = total = 0
+    batches: dict[str, dict] = {}
+    high = {"agree": 0, "total": 0}
     disagreements = []
     quotes_checked = 0
     for (service, element), row in sorted(gold.items()):
@@ -64,8 +67,16 @@ def evaluate(corpus_dir: Path, kinds: Path, gold: dict) -> dict:
             assert ev.quote in texts[service][ev.document], f"quote not verbatim in {service}/{ev.document}: {ev.quote!r}"
         ours, theirs = er.met, row["met"]
         total += 1
+        b = batches.setdefault(row["batch"], {"agree": 0, "total": 0, "services": set()})
+        b["total"] += 1
+        b["services"].add(service)
+        if row.get("confidence") == "high":
+            high["total"] += 1
         if ours == theirs:
             agree += 1
+            b["agree"] += 1
+            if row.get("confidence") == "high":
+                high["agree"] += 1
         c = per_el[element]
         if theirs is True and ours is True:
             c["tp"] += 1
@@ -91,7 +102,12 @@ def evaluate(corpus_dir: Path, kinds: Path, gold: dict) -> dict:
         r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None
         f1 = 2 * p * r / (p + r) if p and r else (0.0 if (p is not None or r is not None) and c["tp"] == 0 and (c["fp"] or c["fn"]) else None)
         figures[e] = {**c, "positives": c["tp"] + c["fn"], "precision": p, "recall": r, "f1": f1}
+    by_batch = {k: {"services": len(v["services"]), "pairs": v["total"], "accuracy": v["agree"] / v["total"]}
+                for k, v in sorted(batches.items())}
+    f1s = [x["f1"] for x in figures.values() if x["f1"] is not None]
     return {"services": len(results), "pairs": total, "accuracy": agree / total if total else None,
+            "batches": by_batch, "high_confidence_accuracy": high["agree"] / high["total"] if high["total"] else None,
+            "macro_f1": sum(f1s) / len(f1s) if f1s else None,
             "elements": figures, "disagreements": disagreements, "quotes_checked": quotes_checked,
             "seconds": round(elapsed, 2)}
 
@@ -103,7 +119,18 @@ def _f(v) -> str:
 def print_report(name: str, res: dict, quiet: bool) -> None:
     print(f"\n=== {name}: {res['services']} labelled services, {res['pairs']} (service, element) pairs, "
           f"{res['seconds']} s ===")
-    print(f"accuracy {res['accuracy']:.3f}   quotes verbatim: {res['quotes_checked']}/{res['quotes_checked']}")
+    print(f"accuracy {res['accuracy']:.3f}   quotes verbatim: {res['quotes_checked']}/{res['quotes_checked']}"
+          + (f"   high-confidence labels {res['high_confidence_accuracy']:.3f}" if res["high_confidence_accuracy"] else "")
+          + (f"   macro-F1 {res['macro_f1']:.2f}" if res["macro_f1"] is not None else ""))
+    dev = [b for k, b in res["batches"].items() if k != "D6"]
+    if len(res["batches"]) > 1:
+        parts = []
+        if dev:
+            n, ok = sum(b["pairs"] for b in dev), sum(b["accuracy"] * b["pairs"] for b in dev)
+            parts.append(f"D1-D5 (rules developed on these): {ok / n:.3f} on {n} pairs")
+        for k, b in res["batches"].items():
+            parts.append(f"{k} {b['accuracy']:.3f} ({b['services']} services)")
+        print("by batch: " + "; ".join(parts))
     print(f"{'element':38} {'pos':>4} {'tp':>3} {'fp':>3} {'fn':>3}  {'P':>5} {'R':>5} {'F1':>5}")
     for e, c in res["elements"].items():
         print(f"{e:38} {c['positives']:>4} {c['tp']:>3} {c['fp']:>3} {c['fn']:>3}  {_f(c['precision']):>5} {_f(c['recall']):>5} {_f(c['f1']):>5}")
