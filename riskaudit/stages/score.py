@@ -97,12 +97,14 @@ def load_results(con: Connection, run_id: int) -> list[TargetResult]:
 
 
 def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None,
-              skipped: list[tuple[Path, str]] | None = None) -> list[TargetResult]:
+              skipped: list[tuple[Path, str]] | None = None,
+              outside: list[Path] | None = None) -> list[TargetResult]:
     """Audit every service folder of `root` (kinds from `kinds_path`); results sorted by target id.
-    Unreadable files raise UserError, or with a `skipped` list are recorded there and left out."""
+    Unreadable files raise UserError, or with a `skipped` list are recorded there and left out.
+    Symbolic links resolving outside `root` are never followed (appended to `outside`)."""
     results = []
     ids: dict[str, str] = {}
-    for service, kind, docs in load_corpus(root, kinds_path, only, skipped):
+    for service, kind, docs in load_corpus(root, kinds_path, only, skipped, outside):
         tid = slug(service)
         if tid in ids:
             raise UserError(f"{root}: services {ids[tid]!r} and {service!r} have the same id {tid!r}; rename one folder")

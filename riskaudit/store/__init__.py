@@ -141,6 +141,24 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def failure_message(exc: BaseException, db_path=None) -> str | None:
+    """One line for a failure of the store or the file system met in the middle of a command
+    (a database corrupted inside, a full disk, a file that cannot be written), or None when
+    `exc` is not such a failure (a programming error keeps its traceback)."""
+    where = f"database {db_path}" if db_path else "the database"
+    if isinstance(exc, duckdb.ProgrammingError):      # catalog/binder/parser errors: a bug, not the data
+        return None
+    if isinstance(exc, duckdb.Error):
+        text = _first_line(exc)
+        if "corrupt" in text.lower() or "checksum" in text.lower() or "could not read" in text.lower():
+            return (f"{where} is corrupted ({text}): restore it from a backup or re-run the crawl into a new --db")
+        return f"{where}: {text}"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        name = exc.filename if exc.filename is not None else (db_path or "a file")
+        return f"cannot write or read {name}: {exc.strerror or exc}"
+    return None
+
+
 # ---------------------------------------------------------------- snapshots (raw bodies)
 
 SNAPSHOT_COMPRESSION = "zlib"

@@ -44,7 +44,7 @@ def run_summary(args) -> int:
                 f"small = fewer than {summary['small_sample_threshold']} cases\n")
         cols = ["target", "channel", "n", "removed", "median_hours", "median_ci_low", "median_ci_high",
                 "within_24h", "within_48h", "within_7d", "acknowledged_share", "small_sample", "logrank_p"]
-        write(head + asas_table(flat_rows(summary), cols), args.out)
+        write(head + as_table(flat_rows(summary), cols), args.out)
     return 0
 
 

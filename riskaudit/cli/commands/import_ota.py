@@ -9,11 +9,18 @@ import sys
 
 from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db
+from riskaudit.core.text import terminal_safe
 from riskaudit.stages.imports import import_ota
 from riskaudit.store import connect
 
 
 def report(result: dict) -> None:
+    for name in result.get("skipped_names") or []:
+        print(f"riskaudit: warning: skipped {terminal_safe(name)}: the file name is not UTF-8 "
+              "(rename it in the archive to import it)", file=sys.stderr)
+    for name in result.get("skipped_links") or []:
+        print(f"riskaudit: warning: skipped {terminal_safe(name)}: a symbolic link out of the imported folder",
+              file=sys.stderr)
     s = result.get("scoring") or {}
     print(f"run {result['run_id']}: {len(result['services'])} services, {result['versions_read']} versions read, "
           f"{result['versions_inserted']} new, {result['versions_already_stored']} already stored")
