@@ -108,13 +108,23 @@ def write_exports(data: dict[str, Any], out_dir: Path, generated_at: _dt.datetim
     for name, rows, schema in (("scores", score_rows(data), SCORES_SCHEMA),
                                ("elements", element_rows(data), ELEMENTS_SCHEMA),
                                ("evidence", evidence_rows(data), EVIDENCE_SCHEMA)):
-        write_csv(out_dir / f"{name}.csv", rows, schema)
-        write_parquet(out_dir / f"{name}.parquet", rows, schema)
+        _guarded(out_dir / f"{name}.csv", write_csv, rows, schema)
+        _guarded(out_dir / f"{name}.parquet", write_parquet, rows, schema)
         written += [out_dir / f"{name}.csv", out_dir / f"{name}.parquet"]
     path = out_dir / "scores.json"
-    path.write_text(json.dumps(scores_json(data, generated_at), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    text = json.dumps(scores_json(data, generated_at), ensure_ascii=False, separators=(",", ":")) + "\n"
+    _guarded(path, lambda p: p.write_text(text, encoding="utf-8"))
     written.append(path)
     return written
+
+
+def _guarded(path: Path, write, *args) -> None:
+    """Run `write(path, *args)`; a failed write (full disk, file too large: pyarrow's errors are
+    OSErrors too) becomes one line naming the file."""
+    try:
+        write(path, *args)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}; free space or pick a writable --out") from None
 
 
 # ---------------------------------------------------------------- results (export / score-files)

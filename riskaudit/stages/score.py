@@ -17,7 +17,7 @@ from riskaudit.core.clock import iso
 from riskaudit.core.errors import UserError
 from riskaudit.core.text import slug
 from riskaudit.importers.files import load_corpus
-from riskaudit.store import Connection, connect
+from riskaudit.store import WRITE_ERRORS, Connection, connect, write_failure
 from riskaudit.store import documents as doc_store
 from riskaudit.store import results as result_store
 from riskaudit.store.runs import resolve_run_to_score
@@ -54,7 +54,11 @@ def score_run(db_path: str, run_id: int | None = None) -> int:
             if kind not in rubric.KINDS:
                 raise UserError(f"{db_path}: target {tid!r} has unknown kind {kind!r}; use one of {', '.join(rubric.KINDS)}")
             results.append(audit_target(docs.get(tid, []), service=name, target_id=tid, kind=kind))
-        result_store.replace_results(con, run_id, [_result_row(r) for r in results])
+        try:
+            result_store.replace_results(con, run_id, [_result_row(r) for r in results])
+        except WRITE_ERRORS as exc:      # full disk...: the run's earlier results are kept (one transaction)
+            raise UserError(f"{write_failure(db_path, exc)}; run {run_id} keeps its earlier scores, if any: "
+                            "free space and score again") from None
         return run_id
     finally:
         con.close()

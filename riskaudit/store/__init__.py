@@ -30,8 +30,11 @@ from riskaudit.core.hashing import sha256_hex
 
 DEFAULT_DB = "riskaudit.duckdb"
 Connection = duckdb.DuckDBPyConnection
+# What a failed write to the store raises (full disk, file too large, I/O error, a database
+# DuckDB invalidated after such an error): callers that must not crash catch these.
+WRITE_ERRORS = (duckdb.Error, OSError)
 
-__all__ = ["DEFAULT_DB", "Connection", "connect", "migrate", "pending_migrations", "now_utc", "sha256_hex",
+__all__ = ["DEFAULT_DB", "Connection", "WRITE_ERRORS", "failure_message", "write_failure", "connect", "migrate", "pending_migrations", "now_utc", "sha256_hex",
            "connect_for_reading", "pack_body", "unpack_body", "put_snapshot", "get_snapshot", "SNAPSHOT_COMPRESSION"]
 
 
@@ -139,6 +142,12 @@ def _upgrade(path: Path) -> None:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def write_failure(db_path, exc: BaseException) -> str:
+    """One line saying that writing to the database failed and why (the OS cause when known)."""
+    cause = getattr(exc, "strerror", None) or _first_line(exc)
+    return f"cannot write to database {db_path}: {cause}"
 
 
 def failure_message(exc: BaseException, db_path=None) -> str | None:
