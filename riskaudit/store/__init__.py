@@ -32,7 +32,8 @@ DEFAULT_DB = "riskaudit.duckdb"
 Connection = duckdb.DuckDBPyConnection
 # What a failed write to the store raises (full disk, file too large, I/O error, a database
 # DuckDB invalidated after such an error): callers that must not crash catch these.
-WRITE_ERRORS = (duckdb.Error, OSError)
+WRITE_ERRORS = (duckdb.IOException, duckdb.TransactionException, duckdb.FatalException,
+                duckdb.OutOfMemoryException, OSError)
 
 __all__ = ["DEFAULT_DB", "Connection", "WRITE_ERRORS", "failure_message", "write_failure", "connect", "migrate", "pending_migrations", "now_utc", "sha256_hex",
            "connect_for_reading", "pack_body", "unpack_body", "put_snapshot", "get_snapshot", "SNAPSHOT_COMPRESSION"]
