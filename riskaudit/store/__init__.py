@@ -109,6 +109,9 @@ def connect(path: str | Path, *, create: bool = True, read_only: bool = False) -
         if read_only:
             if pending_migrations(con):
                 con.close()
+                if is_read_only(path):
+                    raise UserError(f"database {path} was written by an older riskaudit and must be upgraded, but it "
+                                    "is read-only; make it writable (chmod u+w) and run any command once")
                 _upgrade(path)
                 con = duckdb.connect(str(path), read_only=True)
         else:
@@ -124,9 +127,25 @@ def connect_for_reading(path: str | Path) -> Connection:
     """Open an existing store for a command that only reads: writable when the file is (so derived
     tables can be brought up to date), else read-only."""
     path = Path(path)
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and is_read_only(path):
         return connect(path, create=False, read_only=True)
     return connect(path, create=False)
+
+
+def is_read_only(path: str | Path) -> bool:
+    """True when the database file should not be written: it has no write permission bit (chmod 0444:
+    the owner's intent, which root's `os.access` would ignore), the process may not write it, or its
+    folder cannot take the write-ahead log DuckDB creates next to it."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+        folder = path.resolve().parent
+        folder_mode = folder.stat().st_mode
+    except OSError:
+        return False
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        return True
+    return not folder_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK)
 
 
 def _upgrade(path: Path) -> None:

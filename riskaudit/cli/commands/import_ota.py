@@ -33,7 +33,7 @@ def run_import(args, importer) -> int:
     """Open the store, run `importer(con, path, ...)` with the shared options, print the summary."""
     con = connect(args.db)
     try:
-        progress = (lambda m: print(m, file=sys.stderr)) if args.verbose else None
+        progress = (lambda m: print(terminal_safe(m), file=sys.stderr)) if args.verbose else None
         result = importer(con, args.path, kinds_path=args.kinds, services=args.service,
                           default_kind=args.default_kind, score=not args.no_score, progress=progress,
                           workers=args.workers)
