@@ -17,9 +17,9 @@ from pathlib import Path
 import yaml
 
 from audits.timeparse import commitments
-from riskaudit.core.vocab import STATED_CHANNELS, TARGET_KINDS as KINDS
-
 from riskaudit.core.errors import UserError
+from riskaudit.core.vocab import STATED_CHANNELS
+from riskaudit.core.vocab import TARGET_KINDS as KINDS
 
 RULES_PATH = Path(__file__).parent / "rules" / "legal_deadlines.yaml"
 CONTENT_TYPES = {"ncii": "ncii", "copyright": "copyright", "illegal_content": "illegal_content",

@@ -68,7 +68,7 @@ ELEMENTS: tuple[Element, ...] = (
             "States that intimate-imagery removal requests are acted on within 48 hours or less."),
     Element("transparency_reporting", "T", "Transparency reporting",
             "Says the service publishes transparency reports or enforcement statistics."),
-    Element("provenance_marking", "A", "Provenance marking", 
+    Element("provenance_marking", "A", "Provenance marking",
             "States that outputs carry provenance marks (watermark, C2PA, metadata) or forbids removing them.",
             ai_only=True),
     Element("sexual_content_safeguards", "A", "Sexual-content safeguards",

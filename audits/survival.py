@@ -19,8 +19,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from riskaudit.core.errors import UserError
 from riskaudit.core.clock import now_utc
+from riskaudit.core.errors import UserError
 from riskaudit.core.vocab import CASE_CHANNELS
 
 SMALL_SAMPLE_N = 10          # groups with fewer cases are flagged `small_sample: true`

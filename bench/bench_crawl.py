@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
 from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ def serve(n: int, port_file: str) -> None:
                 if not line:
                     break
                 path = line.split()[1].decode("latin-1") if len(line.split()) > 1 else "/"
-                while (h := await reader.readline()) not in (b"\r\n", b"\n", b""):
+                while (await reader.readline()) not in (b"\r\n", b"\n", b""):
                     pass
                 body = pages.get(path)
                 status = b"200 OK" if body is not None else b"404 Not Found"

@@ -8,7 +8,6 @@ bench/results/extract.json.
 """
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -18,8 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from riskaudit.extract import extract  # noqa: E402
 from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+from riskaudit.extract import extract  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev" / "html"
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"

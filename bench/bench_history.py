@@ -27,11 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from audits.changes import engine_fingerprint  # noqa: E402
+from riskaudit import store  # noqa: E402
 from riskaudit.stages.history import list_changes, sync, timeline  # noqa: E402
 from riskaudit.stages.imports import import_ota  # noqa: E402
-from riskaudit import store  # noqa: E402
-from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 SUBJECTS = ["content", "accounts", "messages", "profiles", "uploads", "comments", "live streams", "advertisements",
             "payments", "communities", "creators", "moderators", "links", "images", "videos"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import sys
 import tempfile
@@ -22,10 +21,11 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from audits import rubric  # noqa: E402
 from reports.build import build_report  # noqa: E402
 from riskaudit import store  # noqa: E402
-from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 WORDS = ("content intimate images consent report remove within hours account policy users service "
          "we may will not share post upload generate real people minors law enforcement notice").split()

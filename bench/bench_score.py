@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
 from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,20 +5,56 @@ download. Running it in the reactor thread would stall the crawl, so the pipelin
 to a small pool of worker processes (spawned, not forked: the crawl process runs threads) and
 awaits the result, while Scrapy keeps downloading. RISKAUDIT_EXTRACT_WORKERS: 0 = in-process,
 'auto' = one per core (max 4).
+
+Failure policy. A worker that dies (killed, out of memory, a crash in a C extension) breaks the
+whole pool: every page in flight fails with BrokenProcessPool. The pool is replaced and each of
+those pages is retried in a process of its own (twice at most), so only a page that kills its own
+worker every time is lost; it raises ExtractionFailed and the pipeline records it ('extract_failed: ...').
+Workers never outlive the crawl: `kill_all_workers()` (called by crawler.run on SIGTERM/SIGINT)
+kills them at once, and each worker exits by itself when its parent process is gone.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
+import signal
+import threading
+import time
+import weakref
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from riskaudit.extract import Extracted, extract
+
+logger = logging.getLogger(__name__)
+_LIVE: "weakref.WeakSet[Extractor]" = weakref.WeakSet()
+
+
+SOLO_TRIES = 2          # attempts of a page in a process of its own after its pool broke
+
+
+class ExtractionFailed(Exception):
+    """A page could not be extracted (its worker process died twice, or the crawl is stopping)."""
 
 
 def _extract_plain(body: bytes, content_type: str | None, url: str | None) -> tuple:
     ex = extract(body, content_type=content_type, url=url)
-    return ex.title, ex.text, ex.language
+    return ex.title, ex.text, ex.language, list(ex.warnings)
+
+
+def _worker_init(parent_pid: int) -> None:
+    """In each worker: leave Ctrl-C to the crawl process, and exit when the crawl process is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(0)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def worker_count(value) -> int:
@@ -27,24 +63,86 @@ def worker_count(value) -> int:
     return max(0, int(value))
 
 
+def kill_all_workers() -> None:
+    """Kill the extraction processes of every Extractor in this process (crawl interrupted)."""
+    for extractor in list(_LIVE):
+        extractor.kill()
+
+
 class Extractor:
     """`await extractor(body, content_type, url) -> Extracted` (links omitted: not needed here)."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, func=_extract_plain):
         self.workers = workers
+        self.func = func
         self._pool: ProcessPoolExecutor | None = None
+        self._isolated: set[ProcessPoolExecutor] = set()
+        self.killed = False
+        self.replaced_pools = 0
+        _LIVE.add(self)
+
+    def _new_pool(self, n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_init, initargs=(os.getpid(),))
 
     async def __call__(self, body: bytes, content_type: str | None, url: str | None) -> Extracted:
         if self.workers == 0:
-            title, text, language = _extract_plain(body, content_type, url)
+            title, text, language, warnings = self.func(body, content_type, url)
         else:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-            future = self._pool.submit(_extract_plain, body, content_type, url)
-            title, text, language = await asyncio.wrap_future(future)
-        return Extracted(title=title, text=text, language=language)
+            title, text, language, warnings = await self._in_worker(body, content_type, url)
+        return Extracted(title=title, text=text, language=language, warnings=warnings)
+
+    async def _in_worker(self, body, content_type, url) -> tuple:
+        if self.killed:
+            raise ExtractionFailed("crawl interrupted")
+        if self._pool is None:
+            self._pool = self._new_pool(self.workers)
+        pool = self._pool
+        try:
+            return await asyncio.wrap_future(pool.submit(self.func, body, content_type, url))
+        except BrokenProcessPool:
+            if self.killed:
+                raise ExtractionFailed("crawl interrupted") from None
+            if self._pool is pool:          # the first page to notice replaces the pool
+                logger.warning("an extraction worker died; replacing the pool and retrying its pages")
+                self._pool = None
+                self.replaced_pools += 1
+                pool.shutdown(wait=False, cancel_futures=True)
+        # Retry alone, so that a page that kills its worker takes no other page with it. The page may
+        # only have been in flight when another page killed the pool, so it gets SOLO_TRIES of its own.
+        for attempt in range(SOLO_TRIES):
+            if self.killed:
+                break
+            solo = self._new_pool(1)
+            self._isolated.add(solo)
+            try:
+                return await asyncio.wrap_future(solo.submit(self.func, body, content_type, url))
+            except BrokenProcessPool:
+                continue
+            finally:
+                self._isolated.discard(solo)
+                solo.shutdown(wait=False)
+        reason = "crawl interrupted" if self.killed else "the extraction worker died on every attempt at this page"
+        raise ExtractionFailed(reason)
+
+    def kill(self) -> None:
+        """Kill every worker process now (pending extractions fail with ExtractionFailed)."""
+        self.killed = True
+        for pool in [self._pool, *self._isolated]:
+            if pool is None:
+                continue
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                try:
+                    proc.kill()
+                except Exception:  # noqa: BLE001 - already gone
+                    pass
 
     def close(self) -> None:
-        if self._pool is not None:
+        if self.killed:
+            for pool in [self._pool, *self._isolated]:
+                if pool is not None:
+                    pool.shutdown(wait=False, cancel_futures=True)
+        elif self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._pool = None
+        _LIVE.discard(self)

@@ -40,17 +40,107 @@ def is_media_url(url: str) -> bool:
     return url_extension(url) in MEDIA_EXTENSIONS
 
 
-def media_content_type(content_type: str | bytes | None, url: str = "") -> bool:
+def media_content_type(content_type, url: str = "") -> bool:
     """True when a Content-Type announces media (image/*, video/*, audio/*, or an
-    octet-stream whose URL has a media extension)."""
+    octet-stream whose URL has a media extension).
+
+    `content_type` may be one header value, a list of values (a duplicated header) or a
+    comma-separated list: any media type among them counts.
+    """
     if not content_type:
         return False
+    if isinstance(content_type, (list, tuple)):
+        return any(media_content_type(v, url) for v in content_type)
     if isinstance(content_type, bytes):
         content_type = content_type.decode("latin-1")
-    mime = content_type.split(";", 1)[0].strip().lower()
-    if mime.startswith(MEDIA_TYPE_PREFIXES) or mime in MEDIA_TYPES:
-        return True
-    return mime in AMBIGUOUS_TYPES and is_media_url(url)
+    for part in content_type.split(","):
+        mime = part.split(";", 1)[0].strip().lower()
+        if mime.startswith(MEDIA_TYPE_PREFIXES) or mime in MEDIA_TYPES:
+            return True
+        if mime in AMBIGUOUS_TYPES and is_media_url(url):
+            return True
+    return False
+
+
+# -- media by magic number ---------------------------------------------------------------
+ROBOTS_MAX_BYTES = 500 * 1024   # RFC 9309: parse at least 500 KiB; more is not read
+SNIFF_BYTES = 512        # bodies are sniffed on their first bytes (up to this many)
+
+_RIFF_FORMS = {b"AVI ": "avi", b"AVIX": "avi", b"WAVE": "wav", b"WEBP": "webp", b"RMID": "midi",
+               b"CDXA": "video-cd", b"AMV ": "amv", b"ACON": "ani"}
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"mif2"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+_BOX_TYPES = (b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot")
+_PREFIXES = (   # (signature, name): unambiguous starts
+    (b"\x1a\x45\xdf\xa3", "webm/matroska"), (b"OggS\x00", "ogg"), (b"fLaC", "flac"),
+    (b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF87a", "gif"), (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"II+\x00", "bigtiff"), (b"MM\x00+", "bigtiff"),
+    (b"FLV\x01", "flv"), (b"0&\xb2u\x8ef\xcf\x11", "asf/wmv"), (b"MThd\x00\x00\x00\x06", "midi"),
+    (b"\x00\x00\x01\xba", "mpeg-ps"), (b"\x00\x00\x01\xb3", "mpeg-video"), (b"\xff\x0a", "jpeg-xl"),
+    (b"\x00\x00\x00\x0cJXL \r\n\x87\n", "jpeg-xl"), (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "jpeg2000"),
+    (b"8BPS\x00\x01", "psd"), (b".RMF\x00", "realmedia"), (b"#!AMR\n", "amr"), (b"caff\x00\x01", "caf"),
+)
+
+
+def _mpeg_audio_frame(h: bytes) -> bool:
+    """An MPEG audio (MP1/2/3) frame header or an AAC ADTS header at the start."""
+    if len(h) < 4 or h[0] != 0xFF:
+        return False
+    b1, b2 = h[1], h[2]
+    if b1 in (0xFE, 0xFF):                # UTF-16 little-endian BOM / padding, not audio
+        return False
+    if (b1 & 0xF6) == 0xF0:               # ADTS: sync 12 bits, layer 00
+        return ((b2 >> 2) & 0x0F) < 13    # sampling-frequency index
+    if (b1 & 0xE0) != 0xE0:
+        return False
+    version, layer = (b1 >> 3) & 0x03, (b1 >> 1) & 0x03
+    bitrate, sampling = b2 >> 4, (b2 >> 2) & 0x03
+    return version != 1 and layer != 0 and bitrate not in (0, 15) and sampling != 3
+
+
+def media_magic(first_bytes: bytes | None) -> str | None:
+    """The media format a body starts with (by magic number), or None.
+
+    Conservative: every signature needs bytes that text, HTML, XML, JSON or PDF never start
+    with (NULs, high bytes, or a binary size/flag field next to the ASCII tag), so a policy
+    page is never taken for media. Recognised: ISO-BMFF (MP4/MOV/3GP/M4A, HEIC/HEIF, AVIF),
+    WebM/Matroska, RIFF (AVI, WAV, WebP), MPEG-TS/-PS, Ogg, FLAC, MP3 (ID3 tag or frame sync),
+    AAC ADTS, JPEG, PNG, GIF, BMP, TIFF, ICO/CUR, JPEG XL/2000, FLV, ASF/WMV, MIDI, AIFF, PSD, AMR.
+    """
+    if not first_bytes:
+        return None
+    h = bytes(first_bytes[:SNIFF_BYTES])
+    for sig, name in _PREFIXES:
+        if h.startswith(sig):
+            return name
+    if len(h) >= 12 and h[4:8] == b"ftyp":
+        size = int.from_bytes(h[:4], "big")
+        if size == 1 or 8 <= size <= 4096:
+            brand = h[8:12]
+            if brand in _HEIF_BRANDS:
+                return "heic"
+            if brand in _AVIF_BRANDS:
+                return "avif"
+            return "quicktime" if brand == b"qt  " else "mp4"
+    if len(h) >= 8 and h[0] == 0 and h[4:8] in _BOX_TYPES:
+        return "quicktime"
+    if len(h) >= 12 and h[:4] == b"RIFF" and h[8:12] in _RIFF_FORMS:
+        return _RIFF_FORMS[h[8:12]]
+    if len(h) >= 12 and h[:4] == b"FORM" and h[8:12] in (b"AIFF", b"AIFC"):
+        return "aiff"
+    if len(h) >= 10 and h[:3] == b"ID3" and h[3] in (2, 3, 4) and h[4] != 0xFF \
+            and all(b < 0x80 for b in h[6:10]):
+        return "mp3"
+    if _mpeg_audio_frame(h):
+        return "mpeg-audio"
+    if len(h) >= 377 and h[0] == h[188] == h[376] == 0x47 and any(b < 0x20 or b >= 0x7F for b in h[1:4]):
+        return "mpeg-ts"
+    if len(h) >= 18 and h[:2] == b"BM" and h[6:10] == b"\x00\x00\x00\x00" \
+            and int.from_bytes(h[14:18], "little") in (12, 16, 40, 52, 56, 64, 108, 124):
+        return "bmp"
+    if len(h) >= 6 and h[:4] in (b"\x00\x00\x01\x00", b"\x00\x00\x02\x00") and 0 < h[4] and h[5] == 0:
+        return "ico"
+    return None
 
 
 def address_refusal(ip: str) -> str | None:

@@ -1,18 +1,24 @@
-"""Downloader middlewares and the headers guard: the crawler's safety and accounting layer.
+"""Downloader middlewares and the download guard: the crawler's safety and accounting layer.
 
 Order (see settings.DOWNLOADER_MIDDLEWARES), engine side first:
  40 MediaGuardMiddleware      refuse image/video/audio URLs before any request (redirects included)
- 45 PrivateAddressMiddleware  refuse private/loopback/link-local/reserved hosts (unless allowed)
-100 RobotsTxtObeyMiddleware   Scrapy's robots.txt check, fixed for requests that wait on the same host
+ 45 PrivateAddressMiddleware  refuse literal private/loopback/... IPs and localhost (unless allowed);
+                              host names are checked by the DNS resolver (crawler/resolver.py)
+100 RobotsTxtObeyMiddleware   Scrapy's robots.txt check, fixed for requests that wait on the same
+                              host, with RFC 9309 failure handling
 540 ExchangeRecorderMiddleware records the robots.txt exchanges (the spider records all others)
 550 BackoffRetryMiddleware    Scrapy's retry with exponential backoff / Retry-After
+590 ResolverRefusalMiddleware a DNS failure that was the resolver refusing a private address:
+                              'private_address', not retried, no attempt counted
 DownloadGuard (extension) counts the requests handed to the download handler (signal
 request_reached_downloader: after the per-domain slot queue, so a retry or a redirect hop is one
-more attempt) and aborts a download at the headers when the Content-Type is media.
+more attempt), aborts a download at the headers when the Content-Type is media and on the
+first body bytes when they carry a media magic number, and stops robots.txt at 500 KiB.
 """
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
 import time
 
@@ -23,8 +29,12 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Request
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler, load_object
+from twisted.internet.defer import Deferred
 
-from crawler.guards import host_refusal, is_media_url, media_content_type
+from crawler import resolver
+from crawler.guards import ROBOTS_MAX_BYTES, SNIFF_BYTES, is_media_url, media_content_type, media_magic
+from crawler.resolver import AddressPolicy, PrivateAddressResolved
 from riskaudit.core.clock import now_utc
 
 logger = logging.getLogger(__name__)
@@ -59,26 +69,87 @@ class MediaGuardMiddleware:
 
 
 class PrivateAddressMiddleware:
-    """Resolve the host (in a thread, cached) and refuse non-public addresses unless allowed."""
+    """Refuse literal private/loopback/link-local/reserved IP hosts and `localhost` before any
+    request (unless allowed), and configure the process-wide `AddressPolicy` that the DNS
+    resolver (crawler.resolver.GuardedResolver) and the browser guard apply to every
+    connection to a host name: resolution happens once per connection, there, so the address
+    checked is the address connected to."""
 
-    def __init__(self, allow_private: bool):
-        self.allow_private = allow_private
-        self._cache: dict[str, str | None] = {}
+    def __init__(self, policy: AddressPolicy):
+        self.policy = policy
+        resolver.configure(policy)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getbool("RISKAUDIT_ALLOW_PRIVATE"))
+        return cls(policy_from_settings(crawler.settings))
 
-    async def process_request(self, request: Request):
-        if self.allow_private:
+    def process_request(self, request: Request):
+        if self.policy.allow_private:
             return None
-        host = urlparse_cached(request).hostname
-        if host not in self._cache:
-            from twisted.internet import threads
-            self._cache[host] = await maybe_deferred_to_future(threads.deferToThread(host_refusal, host))
-        reason = self._cache[host]
+        parsed = urlparse_cached(request)
+        reason = literal_host_refusal(self.policy, parsed.hostname, _port(parsed))
         if reason:
             raise PrivateAddressRefused(f"private address refused ({reason}): {request.url}")
+        return None
+
+
+def policy_from_settings(settings) -> AddressPolicy:
+    resolve = settings.get("RISKAUDIT_RESOLVE_FUNC")
+    return AddressPolicy(
+        allow_private=settings.getbool("RISKAUDIT_ALLOW_PRIVATE"),
+        allow_hosts=frozenset(str(h) for h in settings.getlist("RISKAUDIT_ALLOW_HOSTS")),
+        resolve=load_object(resolve) if resolve else resolver.system_resolve)
+
+
+def literal_host_refusal(policy: AddressPolicy, host: str | None, port: int | None) -> str | None:
+    """Why a URL host that needs no DNS (an IP literal, `localhost`) is refused, or None;
+    None for other host names too (the resolver checks those)."""
+    if policy.allow_private:
+        return None
+    if not host:
+        return "no host"
+    host = host.strip("[]")
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    else:
+        return policy.refusal(host, port)
+    lower = host.lower().rstrip(".")
+    if lower == "localhost" or lower.endswith(".localhost"):
+        if f"{lower}:{port}" in policy.allow_hosts:
+            return None
+        return f"{host} loopback"
+    return None
+
+
+def _port(parsed) -> int | None:
+    try:
+        return parsed.port or {"http": 80, "https": 443}.get(parsed.scheme)
+    except ValueError:
+        return None
+
+
+REFUSED = "ra_resolver_refused"    # meta key: why the resolver refused this request's host
+
+
+class ResolverRefusalMiddleware:
+    """First to see a download failure (order 590, before the retries): a DNS failure that was
+    the resolver refusing a private address is marked (meta REFUSED), not retried, and its
+    attempt uncounted (no request was sent)."""
+
+    def process_exception(self, request, exception):
+        from scrapy.exceptions import CannotResolveHostError
+        from twisted.internet.error import DNSLookupError
+
+        if isinstance(exception, (CannotResolveHostError, DNSLookupError)):
+            known, reason = resolver.take_failure(urlparse_cached(request).hostname)
+            if known and reason:
+                request.meta[REFUSED] = reason
+                request.meta["dont_retry"] = True
+                tr = trace(request)
+                tr["attempts"] = max(0, tr["attempts"] - 1)
+                logger.info("private address refused (%s): %s", reason, request.url)
         return None
 
 
@@ -152,6 +223,62 @@ class RobotsTxtObeyMiddleware(RobotsTxtMiddleware):
                 return cached
         return parser
 
+    # RFC 9309 section 2.3.1: 2xx = parse (at most the first ROBOTS_MAX_BYTES: the download is
+    # stopped there by DownloadGuard); 4xx (and a redirect chain that does not end) = "unavailable",
+    # allow all; 5xx, unreachable, timeout or any other failure = "unreachable", disallow all for
+    # this host during the crawl.
+    async def _parse_robots(self, response, netloc, request):
+        status = response.status
+        if 200 <= status < 300:
+            body = _robots_prefix(response.body)
+        elif status >= 500:
+            logger.warning("robots.txt of %s answered %s: the host is treated as fully disallowed", netloc, status)
+            body = DISALLOW_ALL
+        else:
+            body = b""
+        await super()._parse_robots(response.replace(body=body), netloc, request)
+
+    def _robots_error(self, exc, netloc):
+        label = classify_exception(exc)
+        rp_dfd = self._parsers[netloc]
+        if label == "private_address":
+            # the host itself is refused: its pages are refused for that reason, not robots'
+            parser = RefusedHost(str(exc))
+        else:
+            logger.warning("robots.txt of %s unreachable (%s): the host is treated as fully disallowed",
+                           netloc, label)
+            parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
+        self._parsers[netloc] = parser
+        if isinstance(rp_dfd, Deferred):
+            rp_dfd.callback(parser)
+
+
+    def process_request_2(self, rp, request):
+        if isinstance(rp, RefusedHost):
+            raise PrivateAddressRefused(f"private address refused (robots.txt: {rp.reason}): {request.url}")
+        return super().process_request_2(rp, request)
+
+
+class RefusedHost:
+    """Robots "parser" of a host whose robots.txt was refused by the address guard."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def allowed(self, url, user_agent) -> bool:
+        return False
+
+
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+def _robots_prefix(body: bytes) -> bytes:
+    """The part of a robots.txt body that is parsed: the first ROBOTS_MAX_BYTES, cut at a line end."""
+    if len(body) <= ROBOTS_MAX_BYTES:
+        return body
+    cut = body.rfind(b"\n", 0, ROBOTS_MAX_BYTES)
+    return body[: cut + 1 if cut > 0 else ROBOTS_MAX_BYTES]
+
 
 class ExchangeRecorderMiddleware:
     """Record robots.txt exchanges (final outcome after retries/redirects) as fetch rows.
@@ -182,6 +309,13 @@ class ExchangeRecorderMiddleware:
         }
         self.crawler.signals.send_catch_log(signal=ROBOTS_FETCHED, row=row)
 
+    def process_request(self, request):
+        if _is_robots_request(request):
+            # DownloadGuard stops a robots.txt download after ROBOTS_MAX_BYTES and the prefix is
+            # parsed (RFC 9309), so an oversized robots.txt is not a failure (= not "allow all")
+            request.meta["download_maxsize"] = 0
+        return None
+
     def process_response(self, request, response):
         if _is_robots_request(request):
             self._emit(request, response=response)
@@ -189,18 +323,24 @@ class ExchangeRecorderMiddleware:
 
     def process_exception(self, request, exception):
         if _is_robots_request(request):
-            self._emit(request, error=classify_exception(exception))
+            label = classify_failure(exception, request)
+            self._emit(request, error=label)
+            if label == "private_address" and not isinstance(exception, IgnoreRequest):
+                return _failure_as(exception, label)
         return None
 
 
 class DownloadGuard:
-    """Extension: count real download attempts; abort downloads whose headers announce media
-    (StopDownload at the headers: no body byte is kept)."""
+    """Extension: count real download attempts; abort downloads that are media: at the headers
+    when a Content-Type announces media, on the first body bytes when they start with a media
+    magic number (whatever the headers say). StopDownload(fail=True): no body byte is kept.
+    Also stops robots.txt downloads at ROBOTS_MAX_BYTES (the rest is not parsed anyway)."""
 
     @classmethod
     def from_crawler(cls, crawler):
         ext = cls()
         crawler.signals.connect(ext.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
         crawler.signals.connect(ext.request_reached_downloader, signal=signals.request_reached_downloader)
         return ext
 
@@ -208,15 +348,45 @@ class DownloadGuard:
         trace(request)["attempts"] += 1
 
     def headers_received(self, headers, body_length, request, spider=None):
-        content_type = headers.get(b"Content-Type")
-        if media_content_type(content_type, request.url):
-            request.meta["ra_media_type"] = content_type.decode("latin-1")
+        values = headers.getlist(b"Content-Type")
+        request.meta["ra_content_type"] = ", ".join(v.decode("latin-1") for v in values) or None
+        request.meta[SNIFF] = b""          # per response: a redirect copy must sniff again
+        request.meta[RECEIVED] = 0
+        if media_content_type(values, request.url):
+            request.meta["ra_media_type"] = request.meta["ra_content_type"]
             raise StopDownload(fail=True)
+
+    def bytes_received(self, data, request, spider=None):
+        meta = request.meta
+        head = meta.get(SNIFF)
+        if head is not None:
+            head += data[:SNIFF_BYTES]
+            kind = media_magic(head)
+            if kind:
+                meta["ra_media_type"] = meta.get("ra_content_type")
+                meta["ra_media_magic"] = kind
+                logger.info("media body refused (%s magic, Content-Type %r): %s", kind,
+                            meta.get("ra_content_type"), request.url)
+                raise StopDownload(fail=True)
+            meta[SNIFF] = None if len(head) >= SNIFF_BYTES else head
+        if _is_robots_request(request):
+            meta[RECEIVED] = meta.get(RECEIVED, 0) + len(data)
+            if meta[RECEIVED] > ROBOTS_MAX_BYTES:
+                raise StopDownload(fail=False)     # keep what arrived; only the prefix is parsed
+
+
+SNIFF = "ra_sniff"            # meta key: first body bytes of the current response (None: done)
+RECEIVED = "ra_received"
 
 
 def playwright_abort_request(pw_request) -> bool:
     """PLAYWRIGHT_ABORT_REQUEST: the browser never loads images, media, fonts or media URLs."""
     return pw_request.resource_type in {"image", "media", "font"} or is_media_url(pw_request.url)
+
+
+def _failure_as(exception, label):
+    """Re-raise a resolver refusal as PrivateAddressRefused (so robots.txt handling sees why)."""
+    raise PrivateAddressRefused(f"private address refused ({label}): {exception}")
 
 
 def _content_type(response) -> str | None:
@@ -231,15 +401,29 @@ def _latency_ms(request) -> float | None:
     return round(latency * 1000.0, 3) if latency is not None else None
 
 
+def classify_failure(exc: BaseException, request: Request) -> str:
+    """classify_exception, except that a DNS failure which was the resolver refusing a
+    private answer (ResolverRefusalMiddleware) is 'private_address'."""
+    label = classify_exception(exc)
+    if label == "dns" and request.meta.get(REFUSED):
+        return "private_address"
+    return label
+
+
 def classify_exception(exc: BaseException) -> str:
     """Short error label for a failed exchange (stored in fetches.error)."""
-    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
-                                   DownloadConnectionRefusedError, DownloadTimeoutError)
-    from twisted.internet import defer, error as txerror
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadCancelledError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+    )
+    from twisted.internet import defer
+    from twisted.internet import error as txerror
 
     if isinstance(exc, MediaRefused):
         return "media_refused"
-    if isinstance(exc, PrivateAddressRefused):
+    if isinstance(exc, (PrivateAddressRefused, PrivateAddressResolved)):
         return "private_address"
     if isinstance(exc, StopDownload):
         return "media_refused"

@@ -11,8 +11,10 @@ import json
 import logging
 
 from scrapy import signals
+from scrapy.utils.misc import load_object
 
 from crawler.extraction import Extractor, worker_count
+from crawler.guards import SNIFF_BYTES, media_magic
 from crawler.middlewares import ROBOTS_FETCHED
 from riskaudit import store
 from riskaudit.core.hashing import sha256_hex
@@ -38,7 +40,9 @@ class DuckDBPipeline:
         self.run_id: int | None = None
         self.writer: CrawlWriter | None = None
         self.write_error: str | None = None      # first failed write (full disk...): the crawl then fails
-        self.extractor = Extractor(worker_count(crawler.settings.get("RISKAUDIT_EXTRACT_WORKERS")))
+        func = crawler.settings.get("RISKAUDIT_EXTRACT_FUNC")    # tests only: a replacement extraction function
+        self.extractor = Extractor(worker_count(crawler.settings.get("RISKAUDIT_EXTRACT_WORKERS")),
+                                   **({"func": load_object(func)} if func else {}))
         crawler.signals.connect(self.robots_fetched, signal=ROBOTS_FETCHED)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -93,6 +97,12 @@ class DuckDBPipeline:
         body = data.pop("body", None)
         snapshot = None
         media = bool(data.get("media_refused"))
+        if body is not None and not media and media_magic(body[:SNIFF_BYTES]):
+            # last line of defence: no body starting with a media magic number is ever stored
+            logger.warning("media body refused at the store: %s", data.get("final_url") or data.get("url"))
+            body, media = None, True
+            data.update(error="media_refused", bytes=0)
+            data.pop("doc_type", None)
         if body is not None and not media and _is_ok(data.get("status")):
             snapshot = self._snapshot(body, data.get("content_type"), data["fetched_at"])
         row = {k: data.get(k) for k in FETCH_COLUMNS if k not in ("run_id", "snapshot_sha256")}
@@ -120,8 +130,11 @@ class DuckDBPipeline:
             ex = await self.extractor(body, data.get("content_type"), url)
         except Exception as exc:  # extraction must never stop the crawl; the fetch row says why
             logger.warning("extraction failed for %s: %s", url, exc)
+            self.crawler.stats.inc_value("riskaudit/extract_failed")
             return f"extract_failed: {type(exc).__name__}: {exc}"[:200]
         text = ex.text or ""
+        if ex.warnings:     # stored from a plain-text fallback: the document is kept, the row says so
+            self.crawler.stats.inc_value("riskaudit/extract_fallback")
         self._add("documents", {
             "run_id": self.run_id, "target_id": data["target_id"], "doc_type": data["doc_type"],
             "name": data.get("doc_name") or ex.title, "url": data["url"], "final_url": url,
@@ -129,7 +142,7 @@ class DuckDBPipeline:
             "text_sha256": sha256_hex(text), "snapshot_sha256": snapshot,
             "fetched_at": data["fetched_at"], "source": "crawl",
         })
-        return None
+        return ex.warnings[0][:200] if ex.warnings else None
 
     def _channel(self, data: dict) -> None:
         status = data.get("status")

@@ -32,11 +32,23 @@ def main(argv: list[str] | None = None) -> int:
         from scrapy.crawler import CrawlerProcess
         from scrapy.utils.project import get_project_settings
 
+        from crawler.extraction import kill_all_workers
         from crawler.spiders.policies import PoliciesSpider
+
+        class _Process(CrawlerProcess):
+            # SIGTERM/SIGINT: extraction workers die at once (a graceful stop would otherwise
+            # wait for their pages; a forced one would orphan them), then Scrapy's shutdown.
+            def _signal_shutdown(self, signum, frame):
+                kill_all_workers()
+                super()._signal_shutdown(signum, frame)
+
+            def _signal_kill(self, signum, frame):
+                kill_all_workers()
+                super()._signal_kill(signum, frame)
 
         settings = get_project_settings()
         settings.setdict(json.loads(args.settings), priority="cmdline")
-        process = CrawlerProcess(settings)
+        process = _Process(settings)
         crawler = process.create_crawler(PoliciesSpider)
         process.crawl(crawler, registry=args.registry, db=args.db, allow_private=args.allow_private,
                       targets=args.target)

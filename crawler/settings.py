@@ -38,6 +38,9 @@ REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DNS_TIMEOUT = 20
+# Resolve host names per connection and refuse non-public answers there (crawler/resolver.py):
+# the address checked is the address connected to; failed lookups are not cached.
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
@@ -49,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RobotsTxtObeyMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # First to see download failures: a host name the resolver refused is not retried.
+    "crawler.middlewares.ResolverRefusalMiddleware": 590,
     # After retries/redirects (response side): sees final outcomes; records robots.txt exchanges.
     "crawler.middlewares.ExchangeRecorderMiddleware": 540,
 }
@@ -59,6 +64,8 @@ EXTENSIONS = {"crawler.middlewares.DownloadGuard": 0}
 RISKAUDIT_DISCOVERY_DEPTH = 2          # link hops followed from a target's homepage
 RISKAUDIT_PAGE_BUDGET = 25             # discovery pages (homepage included) fetched per target
 RISKAUDIT_ALLOW_PRIVATE = False        # allow private/loopback/link-local/reserved addresses
+RISKAUDIT_ALLOW_HOSTS = []             # tests only: allow exactly these 'ip:port' / 'ip' / 'localhost:port'
+RISKAUDIT_RESOLVE_FUNC = None          # tests only: dotted path of `resolve(host) -> [ip, ...]` (default: getaddrinfo)
 RISKAUDIT_CHROMIUM_PATH = "/usr/bin/chromium"   # browser for `js: true` documents
 RISKAUDIT_FLUSH_ROWS = 500             # pipeline batch size
 RISKAUDIT_EXTRACT_WORKERS = "auto"     # text-extraction processes: 'auto' (one per core, max 4) or N (0 = in-process)

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from audits import rubric  # noqa: E402
+from audits.engine import audit_target  # noqa: E402
 from riskaudit.core.text import slug  # noqa: E402
 from riskaudit.importers.files import load_corpus  # noqa: E402
-from audits.engine import audit_target  # noqa: E402
 
 
 def load_labels(labels_dir: Path) -> dict[tuple[str, str], dict]:

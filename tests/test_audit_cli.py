@@ -4,16 +4,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from audits.rubric import ELEMENT_IDS, RUBRIC_VERSION
 from riskaudit import store
+from riskaudit.cli import main
 from riskaudit.store.runs import finish_run, start_run
 from riskaudit.store.targets import upsert_target
-from riskaudit.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "audit"
 

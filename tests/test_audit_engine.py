@@ -8,9 +8,9 @@ import pytest
 
 from audits import rubric
 from audits.engine import audit_target
+from audits.model import Document
 from riskaudit.core.text import slug
 from riskaudit.importers.files import load_service_dir, read_kinds
-from audits.model import Document
 
 FIX = Path(__file__).parent / "fixtures" / "audit"
 

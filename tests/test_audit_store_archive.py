@@ -2,8 +2,8 @@
 falls back to the latest import run when the store holds no crawl."""
 import datetime as dt
 
-from riskaudit.stages.score import score_run
 from riskaudit import store
+from riskaudit.stages.score import score_run
 from riskaudit.store.runs import finish_run, start_run
 from riskaudit.store.targets import upsert_target
 

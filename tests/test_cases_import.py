@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from riskaudit.importers.cases import COLUMNS, import_cases_csv
-from riskaudit.store.cases import has_cases, url_salt
 from audits.survival import flat_rows
-from riskaudit.stages.cases import summarize
 from riskaudit.cli import main
 from riskaudit.core.errors import UserError
+from riskaudit.importers.cases import COLUMNS, import_cases_csv
+from riskaudit.stages.cases import summarize
 from riskaudit.store import connect
+from riskaudit.store.cases import has_cases, url_salt
 from riskaudit.store.targets import upsert_target
 
 HEADER = ",".join(COLUMNS)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from riskaudit.stages.history import list_changes, sync, timeline
 from riskaudit import store
+from riskaudit.stages.history import list_changes, sync, timeline
 from riskaudit.store.runs import finish_run, start_run
 from riskaudit.store.targets import upsert_target
 from tests.support.changes_fixtures import ACME_V1, ACME_V3_DEEPFAKE, DEEPFAKE, fake_score

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from riskaudit.stages.history import list_changes
 from audits.engine import audit_target
-from riskaudit.stages.imports import import_ota
 from audits.model import Document
 from riskaudit import store
+from riskaudit.stages.history import list_changes
+from riskaudit.stages.imports import import_ota
 from tests.support.changes_fixtures import make_ota_repo
+
+pytestmark = pytest.mark.slow
 
 BASE = """# Example Video Terms
 

@@ -17,8 +17,10 @@ import pytest
 
 from crawler.guards import is_media_url
 from crawler.runner import run_crawl
-from tests.support.testsite import CountingServer, Route, policy_page, redirect
 from riskaudit import store
+from tests.support.testsite import CountingServer, Route, policy_page, redirect
+
+pytestmark = pytest.mark.slow
 
 N_DOCS = 40
 VIDEO_BYTES = 40_000_000

@@ -9,13 +9,14 @@ import shutil
 import pytest
 
 from crawler.runner import run_crawl
-from tests.support.testsite import CountingServer, Route
 from riskaudit import store
+from tests.support.testsite import CountingServer, Route
 
 CHROMIUM = os.environ.get("RISKAUDIT_CHROMIUM") or "/usr/bin/chromium"
-pytest.importorskip("scrapy_playwright")
-pytestmark = pytest.mark.skipif(not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)),
-                                reason=f"no Chromium at {CHROMIUM}")
+import scrapy_playwright  # noqa: E402,F401  (installed with the js extra, which `make install` includes)
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)),
+                                reason=f"no Chromium at {CHROMIUM}")]
 
 SPA = """<!doctype html><html><head><title>Rules</title>
 <link rel="icon" href="/favicon.png"><style>@font-face{font-family:x;src:url(/font.woff2)}

@@ -6,9 +6,13 @@ sent unchecked. Here every registry document is requested at once, most of them 
 """
 from __future__ import annotations
 
+import pytest
+
 from crawler.runner import run_crawl
-from tests.support.testsite import CountingServer, Route, policy_page
 from riskaudit import store
+from tests.support.testsite import CountingServer, Route, policy_page
+
+pytestmark = pytest.mark.slow
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
         "RISKAUDIT_RETRY_BACKOFF_BASE": 0, "DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 0}

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from crawler.runner import run_crawl
-from tests.support.testsite import CountingServer, Route, policy_page
 from riskaudit import store
 from riskaudit.cli import main
 from riskaudit.core.errors import UserError
+from tests.support.testsite import CountingServer, Route, policy_page
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RISKAUDIT_RETRY_BACKOFF_BASE": 0,

@@ -10,8 +10,10 @@ from crawler.discovery import is_policy_link, policy_links, same_site
 from crawler.guards import address_refusal, host_refusal, is_media_url, looks_login_url, media_content_type
 from crawler.middlewares import playwright_abort_request
 from crawler.runner import run_crawl
-from tests.support.testsite import CountingServer, Route, policy_page
 from riskaudit import store
+from tests.support.testsite import CountingServer, Route, policy_page
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("ip", ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254",
@@ -85,8 +87,14 @@ def test_login_and_discovery_heuristics():
 
 
 def test_exception_labels():
-    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
-                                   DownloadTimeoutError, IgnoreRequest, StopDownload)
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadCancelledError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+        IgnoreRequest,
+        StopDownload,
+    )
     from twisted.internet.error import DNSLookupError
 
     from crawler.middlewares import MediaRefused, PrivateAddressRefused, classify_exception

@@ -13,6 +13,8 @@ import pytest
 from riskaudit.cli.commands.demo import run_demo
 from riskaudit.demo import SITE_IDS
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):

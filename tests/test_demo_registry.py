@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from riskaudit.demo import SITE_IDS, demo_registry_text, resolve_registry
 from riskaudit.core.errors import UserError
+from riskaudit.demo import SITE_IDS, demo_registry_text, resolve_registry
 from riskaudit.registry import load_registry
 
 

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from riskaudit.demo import SITE_IDS
 from riskaudit.demo.server import DemoServer
 
+pytestmark = pytest.mark.slow
+
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):

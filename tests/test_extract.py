@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from riskaudit.demo.make_pdf import serialize_pdf
 from riskaudit.core.errors import UserError
+from riskaudit.demo.make_pdf import serialize_pdf
 from riskaudit.extract import (
     SUPPORTED_SUFFIXES,
     Extracted,

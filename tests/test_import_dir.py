@@ -3,14 +3,23 @@ from __future__ import annotations
 
 import pytest
 
-from riskaudit.stages.history import list_changes, timeline
-from riskaudit.importers.dated_dir import order_same_day
-from riskaudit.stages.imports import import_dir
 from audits.versions import sentences
 from riskaudit import store
 from riskaudit.core.errors import UserError
-from tests.support.changes_fixtures import (ACME_V1, ACME_V2_REFORMAT, ACME_V3_DEEPFAKE, ACME_V4_REMOVED, DEEPFAKE, PIXEL_V1,
-                                   PIXEL_V2, fake_score, write_kinds)
+from riskaudit.importers.dated_dir import order_same_day
+from riskaudit.stages.history import list_changes, timeline
+from riskaudit.stages.imports import import_dir
+from tests.support.changes_fixtures import (
+    ACME_V1,
+    ACME_V2_REFORMAT,
+    ACME_V3_DEEPFAKE,
+    ACME_V4_REMOVED,
+    DEEPFAKE,
+    PIXEL_V1,
+    PIXEL_V2,
+    fake_score,
+    write_kinds,
+)
 
 
 def write(root, rel, text):

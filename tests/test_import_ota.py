@@ -5,11 +5,13 @@ import datetime as dt
 
 import pytest
 
-from riskaudit.stages.history import list_changes, sync, timeline
-from riskaudit.stages.imports import import_ota
 from riskaudit import store
 from riskaudit.core.errors import UserError
+from riskaudit.stages.history import list_changes, sync, timeline
+from riskaudit.stages.imports import import_ota
 from tests.support.changes_fixtures import DEEPFAKE, fake_score, make_ota_repo, write_kinds
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture()

@@ -14,10 +14,9 @@ import pytest
 from audits import rubric
 from reports import svg
 from reports.build import build_report
-from riskaudit.core.tabular import csv_safe
 from riskaudit import cli, store
 from riskaudit.core.errors import UserError
-
+from riskaudit.core.tabular import csv_safe
 from tests.support import store_fixture as fixture
 
 GENERATED = dt.datetime(2026, 4, 2, 12, 0, tzinfo=dt.timezone.utc)

@@ -13,8 +13,8 @@ import pytest
 from reports.build import build_report
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium browser installed "
-                                "(apt-get install chromium) — the browser test of report.html is skipped")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="no Chromium browser installed "
+                                "(apt-get install chromium) — the browser test of report.html is skipped")]
 
 from tests.support import store_fixture as fixture
 

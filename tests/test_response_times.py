@@ -7,9 +7,9 @@ import pytest
 
 from audits import response_times as rt
 from audits import timeparse
-from riskaudit.stages import cases
 from riskaudit.cli import main
 from riskaudit.core.errors import UserError
+from riskaudit.stages import cases
 from riskaudit.store import connect
 from riskaudit.store.targets import upsert_target
 

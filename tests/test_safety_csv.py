@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -16,7 +15,6 @@ import pytest
 
 from reports.build import build_report
 from riskaudit import cli
-
 from tests.support import store_fixture as fixture
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import resource
-import shutil
 import subprocess
 import sys
 from pathlib import Path

@@ -15,7 +15,6 @@ from riskaudit import cli, store
 from riskaudit.core.errors import UserError
 from riskaudit.importers.cases import import_cases_csv
 from riskaudit.stages.imports import import_ota
-
 from tests.support import store_fixture as fixture
 from tests.support.changes_fixtures import HISTORY, fake_score, git, make_ota_repo, write_kinds
 

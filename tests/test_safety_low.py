@@ -2,11 +2,9 @@
 summary.md, terminal escapes in CLI output and errors, read-only databases."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,8 +13,6 @@ import pytest
 from reports.brief import md
 from reports.build import build_report
 from riskaudit import cli, store
-from riskaudit.core.errors import UserError
-
 from tests.support import store_fixture as fixture
 from tests.support.changes_fixtures import ACME_V1, fake_score
 

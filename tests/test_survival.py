@@ -1,17 +1,17 @@
 """Kaplan–Meier analysis of case logs against hand-computed values (censoring, ties, as-of)."""
 from __future__ import annotations
 
-import datetime as dt
 import csv
+import datetime as dt
 import json
 import math
 
 import pytest
 
-from riskaudit.importers.cases import COLUMNS, import_cases_csv
-from riskaudit.stages.cases import km_curves, summarize
 from riskaudit.cli import main
 from riskaudit.core.errors import UserError
+from riskaudit.importers.cases import COLUMNS, import_cases_csv
+from riskaudit.stages.cases import km_curves, summarize
 from riskaudit.store import connect
 from riskaudit.store.targets import upsert_target
 
@@ -206,6 +206,9 @@ def test_cli_summary_formats(db, capsys):
                            "median_ci_high"]
     assert rows[1][:11] == ["alpha", "ncii_form", "6", "4", "2", "40.0", "10.0", "60.0", "0.167", "0.583", "1.0"]
     assert out.read_text().splitlines()[1].startswith('"alpha","ncii_form",6,4,2,40.0')   # text quoted, numbers not
+    assert main(["cases", "summary", "--db", dbp, "--format", "table", "--as-of", AS_OF]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[1].split()[:3] == ["target", "channel", "n"] and any(line.startswith("alpha ") for line in table)
     assert main(["cases", "summary", "--db", dbp, "--as-of", "yesterday"]) == 2
     assert "not an ISO 8601 time" in capsys.readouterr().err
 

@@ -9,6 +9,8 @@ from audits import rubric
 from riskaudit.cli import main
 from tests.support.changes_fixtures import DEEPFAKE, make_ota_repo, write_kinds
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture()
 def db(tmp_path, capsys):

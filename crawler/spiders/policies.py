@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.exceptions import StopDownload
 
+from crawler.browser import REFUSED_HEADER
 from crawler.discovery import policy_links
-from crawler.guards import looks_login_url, media_content_type
+from crawler.guards import SNIFF_BYTES, looks_login_url, media_content_type, media_magic
 from crawler.items import FetchItem
-from crawler.middlewares import MediaRefused, classify_exception, trace
-from riskaudit.registry import load_registry
+from crawler.middlewares import MediaRefused, classify_failure, trace
 from riskaudit.core.clock import now_utc
+from riskaudit.registry import load_registry
 from riskaudit.store import DEFAULT_DB
 
 JS_HINT = ("JavaScript rendering unavailable ({why}); install a browser with `apt-get install chromium` "
@@ -64,6 +65,7 @@ class PoliciesSpider(scrapy.Spider):
         self.js_problem: str | None = None
         self._seen: dict[str, set[str]] = {t.id: set() for t in self.targets}
         self._budget_used: dict[str, int] = {t.id: 0 for t in self.targets}
+        self.browser_proxy = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -80,6 +82,12 @@ class PoliciesSpider(scrapy.Spider):
                 settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
                 launch = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
                 launch["executable_path"] = os.environ.get("RISKAUDIT_CHROMIUM") or settings.get("RISKAUDIT_CHROMIUM_PATH")
+                # every browser connection goes through the guard proxy (crawler/browser.py);
+                # WebRTC may not send UDP around it
+                from crawler.browser import GuardProxy
+                spider.browser_proxy = GuardProxy()
+                launch["proxy"] = {"server": spider.browser_proxy.url}
+                launch["args"] = [*launch.get("args", []), "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]
                 settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="spider")
         return spider
 
@@ -94,11 +102,25 @@ class PoliciesSpider(scrapy.Spider):
     def _request(self, url: str, target_id: str, purpose: str, **meta) -> scrapy.Request:
         meta.update(ra_target=target_id, ra_purpose=purpose, handle_httpstatus_list=HTTP_ERROR_CODES)
         meta["ra_trace"] = {"attempts": 0}
-        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta=meta, dont_filter=True)
+        request = scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta=meta, dont_filter=True)
+        if meta.get("playwright"):
+            from scrapy_playwright.page import PageMethod
+
+            from crawler.browser import check_main_response, page_init
+            request.meta["playwright_page_init_callback"] = page_init
+            request.meta["playwright_page_methods"] = [PageMethod(check_main_response(request.meta))]
+        return request
 
     async def start(self):
+        if self.browser_proxy is not None:
+            self.browser_proxy.stats = self.crawler.stats
+            await self.browser_proxy.start()
         for item_or_request in self._start_outputs():
             yield item_or_request
+
+    def closed(self, reason):
+        if self.browser_proxy is not None:
+            self.browser_proxy.close()
 
     def _start_outputs(self):
         """Requests (and rows for what is deliberately not fetched) for every selected target."""
@@ -154,11 +176,24 @@ class PoliciesSpider(scrapy.Spider):
 
     def _parse_page(self, response):
         meta = response.meta
-        ctype = response.headers.get(b"Content-Type")
-        ctype = ctype.decode("latin-1") if ctype else None
+        ctypes = response.headers.getlist(b"Content-Type")
+        ctype = ", ".join(v.decode("latin-1") for v in ctypes) or None
         item = self._base(response.request, final_url=response.url, status=response.status,
                           content_type=ctype, bytes=len(response.body))
-        if media_content_type(ctype, response.url):   # a handler that bypassed the headers guard
+        # Defence in depth for handlers that bypass the download guard (the browser, bodies
+        # shorter than the sniffing window): media by type, by the body's magic number, or
+        # recognised by the browser guard on the rendered page's main response.
+        refused = response.headers.get(REFUSED_HEADER.encode()) if "playwright" in response.flags else None
+        refused = refused.decode("latin-1") if refused else meta.get("ra_browser_refused")
+        if refused == "private_address":      # the browser guard refused the main document (or a hop)
+            item.update(error="private_address", status=None, bytes=0, content_type=None)
+            yield item
+            return
+        if refused == "media_refused" or media_content_type(ctypes, response.url) \
+                or media_magic(response.body[:SNIFF_BYTES]) or meta.get("ra_media_magic"):
+            upstream = response.headers.get(b"X-Riskaudit-Upstream-Status")
+            if refused and upstream and upstream.isdigit():
+                item["status"] = int(upstream)
             item.update(media_refused=True, error="media_refused", bytes=0)
             yield item
             return
@@ -214,7 +249,12 @@ class PoliciesSpider(scrapy.Spider):
     def _error_item(self, failure) -> FetchItem:
         request = failure.request
         exc = failure.value
-        item = self._base(request, error=classify_exception(exc))
+        item = self._base(request, error=classify_failure(exc, request))
+        if self.browser_proxy is not None and request.meta.get("playwright") and "ERR_TUNNEL_CONNECTION_FAILED" in str(exc):
+            host = urlsplit(request.url).hostname or ""
+            if any(what.rsplit(":", 1)[0].strip("[]") == host and label == "private_address"
+                   for what, label in self.browser_proxy.refused):
+                item["error"] = "private_address"     # an https:// document refused by the browser guard
         if isinstance(exc, StopDownload):
             response = getattr(exc, "response", None)
             if response is not None:

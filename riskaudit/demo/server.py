@@ -33,8 +33,8 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from riskaudit.demo import SITE_IDS
 from riskaudit.core.errors import UserError
+from riskaudit.demo import SITE_IDS
 
 _TYPES = {
     ".html": "text/html",

@@ -44,6 +44,9 @@ class Extracted:
     text: str
     language: str | None = None          # ISO 639-1 code (py3langid), None if too little text
     links: list[tuple[str, str]] = field(default_factory=list)  # (anchor text, absolute href)
+    # Set when extraction hit an unexpected error and fell back to plain text (tags stripped):
+    # 'extract_fallback: <error>'; the crawl stores it in the fetch row's error.
+    warnings: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------- normalisation
@@ -229,12 +232,47 @@ def _extract_text(body: bytes, content_type: str | None) -> Extracted:
                      links=_text_links(text))
 
 
+_FALLBACK_DROP = re.compile(r"<(script|style|noscript|svg|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_FALLBACK_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|br|tr|td|th|table|section|article|header|footer|main|nav|"
+                             r"title|head|body|html|blockquote|pre|dd|dt|dl|form|hr)\b[^>]*>", re.I)
+_FALLBACK_TAG = re.compile(r"<[^>]*>")
+_FALLBACK_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title", re.I | re.S)
+
+
+def _extract_fallback(body: bytes, content_type: str | None, error: BaseException) -> Extracted:
+    """Plain-text extraction for when the real one failed: tags stripped, entities decoded."""
+    import html as _html
+
+    note = f"extract_fallback: {type(error).__name__}: {error}"[:200]
+    log.warning("%s", note)
+    try:
+        text, _enc = decode(body[:MAX_INPUT_BYTES], content_type, html=True)
+    except Exception:  # noqa: BLE001 - the fallback must not fail
+        text = body[:MAX_INPUT_BYTES].decode("utf-8", "replace")
+    if _looks_binary(text):
+        return Extracted(title=None, text="", warnings=[note])
+    m = _FALLBACK_TITLE.search(text)
+    title = normalize_text(_html.unescape(_FALLBACK_TAG.sub("", m.group(1)))).strip() if m else None
+    text = _FALLBACK_TAG.sub("", _FALLBACK_BLOCK.sub("\n", _FALLBACK_DROP.sub(" ", text)))
+    text = "\n".join(" ".join(line.split()) for line in _html.unescape(text).split("\n"))
+    text = _cap(normalize_text(text))
+    return Extracted(title=title or None, text=text, language=detect_language(text), warnings=[note])
+
+
 def extract(body: bytes, *, content_type: str | None = None, url: str | None = None) -> Extracted:
-    """Extract a crawled body. Never raises for bad input (garbage → empty text)."""
+    """Extract a crawled body. Never raises: garbage gives empty text; an unexpected error
+    falls back to plain text (tags stripped) with an 'extract_fallback: …' warning."""
     if not body:
         return Extracted(title=None, text="")
     if isinstance(body, str):   # be lenient with callers holding text already
         body = body.encode("utf-8")
+    try:
+        return _extract(body, content_type, url)
+    except Exception as exc:  # noqa: BLE001 - a crawled document is never lost to an extractor bug
+        return _extract_fallback(body, content_type, exc)
+
+
+def _extract(body: bytes, content_type: str | None, url: str | None) -> Extracted:
     kind = detect_kind(body, content_type, url)
     if kind == "pdf":
         return _extract_pdf(body, url, strict=False)

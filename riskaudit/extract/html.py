@@ -354,10 +354,12 @@ class HtmlExtractor:
                     drop.append(d)
             elif isinstance(d, SKIP_STRINGS):
                 comments.append(d)
-        _remove(drop)
+        # Comments first: one inside an element removed below (<svg>, <noscript>…) would be
+        # decomposed with it and could not be extracted afterwards.
         for c in comments:
-            if c.parent is not None:
+            if getattr(c, "parent", None) is not None:
                 c.extract()
+        _remove(drop)
         doomed = [el for el in _tags(body)
                   if el.attrs and (self._is_hidden(el) or self._is_banner(el))]
         _remove(doomed)

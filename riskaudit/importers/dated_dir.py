@@ -17,12 +17,19 @@ from pathlib import Path
 
 import duckdb
 
-from riskaudit.importers.common import (DocumentWriter, begin_import, fail_import, finish_import, load_kinds,
-                                        resolve_kinds, slugify)
-from riskaudit.importers.files import outside_root
-from riskaudit.store.targets import upsert_target
 from audits.versions import sentences
 from riskaudit.core.errors import UserError
+from riskaudit.importers.common import (
+    DocumentWriter,
+    begin_import,
+    fail_import,
+    finish_import,
+    load_kinds,
+    resolve_kinds,
+    slugify,
+)
+from riskaudit.importers.files import outside_root
+from riskaudit.store.targets import upsert_target
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[-_T. ])")
 SUFFIXES = (".md", ".markdown", ".txt")

@@ -17,10 +17,17 @@ from typing import Iterator
 
 import duckdb
 
-from riskaudit.importers.common import (DocumentWriter, begin_import, fail_import, finish_import, load_kinds,
-                                        resolve_kinds, slugify)
-from riskaudit.store.targets import upsert_target
 from riskaudit.core.errors import UserError
+from riskaudit.importers.common import (
+    DocumentWriter,
+    begin_import,
+    fail_import,
+    finish_import,
+    load_kinds,
+    resolve_kinds,
+    slugify,
+)
+from riskaudit.store.targets import upsert_target
 
 _GIT = ["git", "-c", "core.quotepath=off"]
 

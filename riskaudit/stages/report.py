@@ -59,9 +59,13 @@ def _failure_kind(row: dict[str, Any]) -> str | None:
 
 
 def classify_channel(ch: dict[str, Any]) -> str:
-    """ok | login | dead | unchecked — the measured state of one report channel."""
+    """ok | login | robots | dead | unchecked — the measured state of one report channel.
+    'robots': not fetched because robots.txt disallows it (crawl error 'robots'), which says
+    nothing about whether the channel works."""
     if not is_web_url(ch.get("url")):
         return "unchecked"
+    if ch.get("error") == "robots":
+        return "robots"
     if ch.get("login_required"):
         return "login"
     if ch.get("error") or ch.get("status") is None or ch["status"] >= 400:
@@ -75,6 +79,7 @@ CHANNEL_LABELS = {
     "ok": "reachable",
     "login": "login required",
     "dead": "dead channel",
+    "robots": "blocked by robots.txt",
     "unchecked": "not checked (not a web address)",
 }
 

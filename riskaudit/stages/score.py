@@ -8,9 +8,8 @@ of policy files without a store.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+from pathlib import Path
 
 from audits import rubric
 from audits.engine import audit_target

@@ -56,8 +56,11 @@ def crawl_summary(con: Connection, run_id: int) -> dict[str, int]:
         "count(*) FILTER (WHERE error = 'private_address') FROM fetches WHERE run_id = ?", [run_id]).fetchone()
     n_docs, n_targets = con.execute(
         "SELECT count(*), count(DISTINCT target_id) FROM documents WHERE run_id = ?", [run_id]).fetchone()
+    n_extract_failed, n_extract_fallback = con.execute(
+        "SELECT count(*) FILTER (WHERE error LIKE 'extract_failed%'), "
+        "count(*) FILTER (WHERE error LIKE 'extract_fallback%') FROM fetches WHERE run_id = ?", [run_id]).fetchone()
     n_chan, n_chan_ok = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE ok) FROM channel_checks WHERE run_id = ?", [run_id]).fetchone()
     return {"fetches": n_fetch, "ok": n_ok, "errors": n_err, "media_refused": n_media, "robots_blocked": n_robots,
             "private_refused": n_private, "documents": n_docs, "targets": n_targets, "channels": n_chan,
-            "channels_ok": n_chan_ok}
+            "channels_ok": n_chan_ok, "extract_failed": n_extract_failed, "extract_fallback": n_extract_fallback}

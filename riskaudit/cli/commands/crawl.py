@@ -18,6 +18,9 @@ def run(args) -> int:
     print(f"run {run_id}: {n['fetches']} fetches ({n['ok']} 2xx, {n['errors']} errors, {n['robots_blocked']} "
           f"robots-blocked, {n['media_refused']} media refused); {n['documents']} documents for {n['targets']} "
           f"targets; {n['channels_ok']}/{n['channels']} report channels OK -> {args.db}")
+    if n["extract_failed"] or n["extract_fallback"]:
+        print(f"extraction: {n['extract_failed']} extraction failures (fetched, no document stored; "
+              f"fetches.error 'extract_failed: ...'), {n['extract_fallback']} stored from a plain-text fallback")
     if n["private_refused"]:
         print(f"note: {n['private_refused']} fetches refused because the host is a private/loopback address; "
               "pass --allow-private to crawl local test sites")

@@ -15,12 +15,12 @@ from crawler.runner import run_crawl
 from reports.build import build_report
 from riskaudit.cli.commands import add_command
 from riskaudit.core.errors import UserError
+from riskaudit.core.text import terminal_safe
 from riskaudit.demo import resolve_registry
 from riskaudit.demo.server import DemoServer
 from riskaudit.importers.cases import import_cases_csv
 from riskaudit.stages.score import score_run
 from riskaudit.store import connect
-from riskaudit.core.text import terminal_safe
 from riskaudit.store.report import league_rows, not_assessed
 
 # Local sites answer instantly: no politeness delays, short timeouts, no retries.

@@ -6,15 +6,14 @@ import sys
 import textwrap
 
 from audits import rubric
+from audits.pages import failure_text
 from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db, add_run
 from riskaudit.core.errors import UserError
-from audits.pages import failure_text
 from riskaudit.core.text import terminal_safe as _safe
 from riskaudit.stages.score import load_results
 from riskaudit.store import connect
 from riskaudit.store.runs import latest_scored_run
-
 
 _COLOURS = {True: "\033[32m", False: "\033[31m", None: "\033[90m"}
 _RESET = "\033[0m"

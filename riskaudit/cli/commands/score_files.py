@@ -14,6 +14,7 @@ from riskaudit.core.clock import now_utc
 from riskaudit.core.text import terminal_safe
 from riskaudit.stages.score import score_dir
 
+
 def run(args) -> int:
     root = Path(args.dir)
     skipped: list[tuple[Path, str]] | None = None if args.strict else []

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from riskaudit.cli.commands import add_command
-from riskaudit.core.text import terminal_safe
 from riskaudit.core.errors import UserError
+from riskaudit.core.text import terminal_safe
 from riskaudit.store import DEFAULT_DB
 
 
