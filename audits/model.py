@@ -52,20 +52,38 @@ class ElementResult:
         return out
 
 
+ASSESSED = "assessed"
+NOT_ASSESSED = "not_assessed"
+
+
 @dataclass
 class TargetResult:
     service: str
     id: str
     kind: str
-    score: float
-    grade: str
+    score: float | None                # None when not assessed
+    grade: str | None                  # None when not assessed
     categories: dict[str, float | None]
     elements: dict[str, ElementResult]
     rubric_version: str
+    status: str = ASSESSED             # assessed | not_assessed (no usable policy document)
+    reason: str = ""                   # why not assessed (the documents and how each failed)
+    # documents that could not be used (assessed targets too): {"url", "document", "kind", "detail"}
+    failed_documents: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def assessed(self) -> bool:
+        return self.status == ASSESSED
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "service": self.service, "id": self.id, "kind": self.kind,
-            "score": self.score, "grade": self.grade, "categories": self.categories,
+        out: dict[str, Any] = {
+            "service": self.service, "id": self.id, "kind": self.kind, "status": self.status,
+            "score": self.score if self.assessed else None, "grade": self.grade if self.assessed else None,
+            "categories": self.categories if self.assessed else {k: None for k in self.categories},
             "elements": {k: v.to_json() for k, v in self.elements.items()},
         }
+        if not self.assessed:
+            out["not_assessed_reason"] = self.reason
+        if self.failed_documents:
+            out["failed_documents"] = [dict(d) for d in self.failed_documents]
+        return out

@@ -39,6 +39,11 @@ def parse_as_of(as_of) -> _dt.datetime:
             value = _dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             raise UserError(f"--as-of {as_of!r} is not an ISO 8601 time (e.g. 2026-06-30T00:00:00Z)") from None
+        offset = value.utcoffset()
+        if offset is not None and (abs(offset) > _dt.timedelta(hours=14) or offset.seconds % 60
+                                   or offset.microseconds):
+            raise UserError(f"--as-of {as_of!r}: the UTC offset is out of range: offsets run from -14:00 "
+                            "to +14:00 in whole minutes")
         if value.tzinfo is None:
             if len(text) == 10:   # a plain date means midnight UTC
                 value = value.replace(tzinfo=_dt.timezone.utc)

@@ -39,6 +39,7 @@ class DuckDBPipeline:
         self.con = None
         self.run_id: int | None = None
         self.writer: CrawlWriter | None = None
+        self.write_error: str | None = None      # first failed write (full disk...): the crawl then fails
         func = crawler.settings.get("RISKAUDIT_EXTRACT_FUNC")    # tests only: a replacement extraction function
         self.extractor = Extractor(worker_count(crawler.settings.get("RISKAUDIT_EXTRACT_WORKERS")),
                                    **({"func": load_object(func)} if func else {}))
@@ -77,8 +78,11 @@ class DuckDBPipeline:
             return
         try:
             self.flush()
-            status = "finished" if reason == "finished" else "failed"
-            finish_run(self.con, self.run_id, status)
+            status = "finished" if reason == "finished" and not self.write_error else "failed"
+            try:
+                finish_run(self.con, self.run_id, status)
+            except store.WRITE_ERRORS as exc:
+                self._write_failed(exc, stop=False)    # the run stays 'running': never scored
             logger.info("riskaudit crawl run %s %s (%s)", self.run_id, status, reason)
         finally:
             self.con.close()
@@ -112,8 +116,12 @@ class DuckDBPipeline:
             self._channel(data)
         return item
 
-    def _snapshot(self, body: bytes, content_type, fetched_at) -> str:
-        return self.writer.snapshot(body, content_type, fetched_at)
+    def _snapshot(self, body: bytes, content_type, fetched_at) -> str | None:
+        try:
+            return self.writer.snapshot(body, content_type, fetched_at)
+        except store.WRITE_ERRORS as exc:
+            self._write_failed(exc)
+            return None
 
     async def _document(self, data: dict, body: bytes, snapshot: str) -> str | None:
         """Extract and buffer a documents row; return an error label when extraction fails."""
@@ -149,8 +157,26 @@ class DuckDBPipeline:
 
     # -- batching ------------------------------------------------------------------------
     def _add(self, table: str, row: dict) -> None:
-        self.writer.add(table, row)
+        if self.write_error:
+            return
+        try:
+            self.writer.add(table, row)
+        except store.WRITE_ERRORS as exc:
+            self._write_failed(exc)
 
     def flush(self) -> None:
-        if self.con is not None and self.writer is not None:
-            self.writer.flush()
+        if self.con is not None and self.writer is not None and not self.write_error:
+            try:
+                self.writer.flush()
+            except store.WRITE_ERRORS as exc:
+                self._write_failed(exc)
+
+    def _write_failed(self, exc: BaseException, stop: bool = True) -> None:
+        """Remember the first write failure (crawler/run.py reports it) and stop the crawl."""
+        if self.write_error is None:
+            self.write_error = store.write_failure(self.crawler.spider.db_path, exc)
+            self.crawler.spider.write_error = self.write_error
+            logger.error("%s; stopping the crawl", self.write_error)
+        if stop and self.crawler.engine is not None:
+            from scrapy.utils.defer import deferred_from_coro
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="write_failed"))

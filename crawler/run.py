@@ -65,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         write({"error": "the crawl did not start (see the log above)"})
         return 1
+    if getattr(spider, "write_error", None):     # a full disk...: the run is failed, say why in one line
+        write({"error": f"{spider.write_error}; run {run_id} is not usable (marked failed when the database "
+                        "could still be written); free space and crawl again", "run_id": run_id})
+        return 2
     import resource
     reason = crawler.stats.get_value("finish_reason")
     write({"run_id": run_id, "finish_reason": reason,

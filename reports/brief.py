@@ -2,7 +2,13 @@
 
 Top findings, best and worst services, dead or login-walled report channels, weakest element
 coverage, promised versus observed response times (when case logs exist) and changes since the
-previous run. Every stored string is backslash-escaped so it cannot turn into Markdown or HTML.
+previous run. Every stored string is neutralised by `md` so it cannot turn into Markdown or HTML:
+Markdown punctuation is backslash-escaped, bidirectional controls are removed
+(`riskaudit.core.text.strip_bidi`), and anything a renderer would auto-link (http(s)/ftp/mailto/
+javascript/data/file URLs, www. names, e-mail addresses: GitHub-flavoured Markdown's autolinks)
+is put in a code span, which the CommonMark/GFM specs render as literal text (no link, no HTML;
+the URL stays copyable). Services not assessed (no usable policy document) are listed apart and
+never counted in the grades or the coverage.
 """
 from __future__ import annotations
 
@@ -11,14 +17,32 @@ import statistics
 from typing import Any
 
 from reports.html_report import fmt_hours, fmt_num, fmt_time
+from riskaudit.core.text import strip_bidi
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_LINKABLE = re.compile(r"(?i)(?:\b(?:https?|ftp|mailto|xmpp|javascript|data|file|vbscript):[^\s<>]*|\bwww\.[^\s<>]+|"
+                       r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+
+
+def _code_span(text: str) -> str:
+    """`text` as a CommonMark code span: a fence longer than any backtick run inside it."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def md(text: Any) -> str:
-    """Escape a stored string for Markdown: punctuation backslash-escaped, newlines flattened."""
-    s = " ".join(str(text if text is not None else "—").split())
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    """Neutralise a stored string for Markdown: newlines flattened, bidi controls removed,
+    auto-linkable URLs/addresses in code spans, other punctuation backslash-escaped."""
+    s = " ".join(strip_bidi(text if text is not None else "—").split())
+    out, pos = [], 0
+    for m in _LINKABLE.finditer(s):
+        out.append(_MD_SPECIAL.sub(r"\\\1", s[pos:m.start()]))
+        out.append(_code_span(m.group(0)))
+        pos = m.end()
+    out.append(_MD_SPECIAL.sub(r"\\\1", s[pos:]))
+    return "".join(out)
 
 
 def _services_list(services: list[dict[str, Any]]) -> str:
@@ -96,6 +120,12 @@ def render_brief(data: dict[str, Any], generated_at) -> str:
         "## Top findings",
         "",
     ]
+    not_assessed = data.get("not_assessed", [])
+    if not_assessed:
+        why = ", ".join(f"{md(k)} {n}" for k, n in data.get("not_assessed_why", []))
+        lines.append(f"- Not assessed: {len(not_assessed)} service{'s' if len(not_assessed) != 1 else ''} "
+                     f"({why}): none of their policy documents could be fetched or read, so they have no grade "
+                     f"and are left out of every count below: {_services_list(not_assessed)}.")
     if services:
         scores = [s["score"] or 0.0 for s in services]
         weak = [s for s in services if s["grade"] in ("D", "E", "F")]
@@ -126,6 +156,9 @@ def render_brief(data: dict[str, Any], generated_at) -> str:
     lines += [_line_for(s) for s in services[:3]]
     lines += ["", "Worst:"]
     lines += [_line_for(s) for s in list(reversed(services))[:3]]
+    if not_assessed:
+        lines += ["", "## Not assessed", ""]
+        lines += [f"- {md(s['service'])} ({md(s['kind'])}): {md(s['reason'])}" for s in not_assessed]
     lines += ["", "## Report channels", ""]
     if dead or login:
         for s in services:

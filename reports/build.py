@@ -20,7 +20,10 @@ from riskaudit.store import connect_for_reading
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}; free space or pick a writable --out") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -28,6 +31,9 @@ def _write_atomic(path: Path, text: str) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}; free space or pick a writable --out") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -54,6 +60,6 @@ def build_report(db_path: str, out_dir: str, run_id: int | None = None, *, redac
         con.close()
     html_path = out / "report.html"
     _write_atomic(html_path, render_html(data, generated_at))
-    write_exports(data, out, generated_at)
+    write_exports(data, out, generated_at)     # a failed write is a UserError naming the file
     _write_atomic(out / "summary.md", render_brief(data, generated_at))
     return html_path

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from audits import rubric
 from audits.model import ElementResult, Evidence, TargetResult
+from audits.pages import not_assessed_result
 from riskaudit.core import tabular
 from riskaudit.core.errors import UserError
 
@@ -29,6 +30,7 @@ SCORES_SCHEMA = pa.schema([
     ("service", pa.string()), ("id", pa.string()), ("kind", pa.string()), ("score", pa.float64()),
     ("grade", pa.string()), ("P", pa.float64()), ("R", pa.float64()), ("T", pa.float64()), ("A", pa.float64()),
     ("rubric_version", pa.string()), ("run_id", pa.int64()),
+    ("status", pa.string()), ("not_assessed_reason", pa.string()),
 ])
 ELEMENTS_SCHEMA = pa.schema([
     ("service", pa.string()), ("element", pa.string()), ("category", pa.string()), ("met", pa.bool_()),
@@ -51,9 +53,17 @@ def _iso(value: Any) -> str | None:
 
 
 def score_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"service": s["service"], "id": s["target_id"], "kind": s["kind"], "score": s["score"],
+    """One row per service: the assessed ones (best first), then those not assessed (score, grade
+    and categories empty, `status` not_assessed and the reason)."""
+    rows = [{"service": s["service"], "id": s["target_id"], "kind": s["kind"], "score": s["score"],
              "grade": s["grade"], **{c: s["categories"][c] for c in ("P", "R", "T", "A")},
-             "rubric_version": s["rubric_version"], "run_id": data["run_id"]} for s in data["services"]]
+             "rubric_version": s["rubric_version"], "run_id": data["run_id"], "status": "assessed",
+             "not_assessed_reason": None} for s in data["services"]]
+    rows += [{"service": s["service"], "id": s["target_id"], "kind": s["kind"], "score": None, "grade": None,
+              "P": None, "R": None, "T": None, "A": None, "rubric_version": s["rubric_version"],
+              "run_id": data["run_id"], "status": "not_assessed", "not_assessed_reason": s["reason"]}
+             for s in data.get("not_assessed", [])]
+    return rows
 
 
 def element_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -88,7 +98,12 @@ def target_results(data: dict[str, Any]) -> list[TargetResult]:
                                    fetched_at=_iso(q["fetched_at"])) for q in e["evidence"]])
         out.append(TargetResult(service=s["service"], id=s["target_id"], kind=s["kind"], score=s["score"],
                                 grade=s["grade"], categories=dict(s["categories"]), elements=elements,
-                                rubric_version=s["rubric_version"]))
+                                rubric_version=s["rubric_version"],
+                                failed_documents=list(s.get("failed_documents") or [])))
+    for s in data.get("not_assessed", []):
+        out.append(not_assessed_result(service=s["service"], target_id=s["target_id"], kind=s["kind"],
+                                       failed=s["failed_documents"]))
+        out[-1].reason, out[-1].rubric_version = s["reason"], s["rubric_version"]
     return out
 
 
@@ -108,20 +123,30 @@ def write_exports(data: dict[str, Any], out_dir: Path, generated_at: _dt.datetim
     for name, rows, schema in (("scores", score_rows(data), SCORES_SCHEMA),
                                ("elements", element_rows(data), ELEMENTS_SCHEMA),
                                ("evidence", evidence_rows(data), EVIDENCE_SCHEMA)):
-        write_csv(out_dir / f"{name}.csv", rows, schema)
-        write_parquet(out_dir / f"{name}.parquet", rows, schema)
+        _guarded(out_dir / f"{name}.csv", write_csv, rows, schema)
+        _guarded(out_dir / f"{name}.parquet", write_parquet, rows, schema)
         written += [out_dir / f"{name}.csv", out_dir / f"{name}.parquet"]
     path = out_dir / "scores.json"
-    path.write_text(json.dumps(scores_json(data, generated_at), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    text = json.dumps(scores_json(data, generated_at), ensure_ascii=False, separators=(",", ":")) + "\n"
+    _guarded(path, lambda p: p.write_text(text, encoding="utf-8"))
     written.append(path)
     return written
+
+
+def _guarded(path: Path, write, *args) -> None:
+    """Run `write(path, *args)`; a failed write (full disk, file too large: pyarrow's errors are
+    OSErrors too) becomes one line naming the file."""
+    try:
+        write(path, *args)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}; free space or pick a writable --out") from None
 
 
 # ---------------------------------------------------------------- results (export / score-files)
 
 RESULT_CSV_COLUMNS = ["rubric_version", "service", "id", "kind", "score", "grade", "cat_P", "cat_R", "cat_T",
                       "cat_A", "element", "category", "met", "hours", "ordinal", "document", "url", "snapshot",
-                      "fetched_at", "quote"]
+                      "fetched_at", "quote", "status", "not_assessed_reason"]
 
 
 def results_json(results: list[TargetResult], generated_at: str,
@@ -142,16 +167,18 @@ def _num(v):
 def result_rows(results: list[TargetResult]) -> list[list]:
     rows = []
     for r in sorted(results, key=lambda r: r.id):
-        cats = [_num(r.categories.get(c)) for c in "PRTA"]
+        assessed = r.status == "assessed"
+        cats = [_num(r.categories.get(c)) if assessed else None for c in "PRTA"]
+        tail = [r.status, None if assessed else r.reason]
         for el in rubric.ELEMENTS:
             er = r.elements[el.id]
             hours = " ".join(str(_num(h)) for h in er.hours) if el.id == "stated_response_time" else None
-            head = [r.rubric_version, r.service, r.id, r.kind, _num(r.score), r.grade, *cats, el.id, el.category,
-                    er.met, hours or None]
+            head = [r.rubric_version, r.service, r.id, r.kind, _num(r.score) if assessed else None,
+                    r.grade if assessed else None, *cats, el.id, el.category, er.met, hours or None]
             if not er.evidence:
-                rows.append(head + [None] * 6)
+                rows.append(head + [None] * 6 + tail)
             for i, ev in enumerate(er.evidence, start=1):
-                rows.append(head + [i, ev.document, ev.url, ev.snapshot, ev.fetched_at, ev.quote])
+                rows.append(head + [i, ev.document, ev.url, ev.snapshot, ev.fetched_at, ev.quote] + tail)
     return rows
 
 

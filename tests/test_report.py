@@ -158,14 +158,15 @@ def test_brief_escapes_markdown(out):
     brief = (out / "summary.md").read_text(encoding="utf-8")
     assert not re.search(r"(?<!\\)[<>]", brief), "every < and > is backslash-escaped"
     assert "Evil \\<img src=x onerror=alert(1)\\>" in brief
-    assert "Amourly: ncii\\_form https://amourly.example.test/report is dead (HTTP 404)." in brief
+    assert "Amourly: ncii\\_form `https://amourly.example.test/report` is dead (HTTP 404)." in brief
     assert "1 service put a report channel behind a login: Velvet Lounge." in brief
 
 
 def test_csv_exports(out):
     scores = read_csv(out / "scores.csv")
     assert [r["id"] for r in scores] == ["pixelboard", "velvet-lounge", "dreamforge", "amourly", "hostile", "stackhost"]
-    assert list(scores[0]) == ["service", "id", "kind", "score", "grade", "P", "R", "T", "A", "rubric_version", "run_id"]
+    assert list(scores[0]) == ["service", "id", "kind", "score", "grade", "P", "R", "T", "A", "rubric_version", "run_id",
+                               "status", "not_assessed_reason"]
     assert scores[0]["score"] == "86.3" and scores[0]["run_id"] == "2" and scores[0]["A"] == ""
     elements = read_csv(out / "elements.csv")
     assert len(elements) == 6 * len(rubric.ELEMENTS)
@@ -190,7 +191,7 @@ def test_json_and_parquet_match(out):
     assert data["rubric_version"] == rubric.RUBRIC_VERSION
     assert data["generated_at"] == "2026-04-02T12:00:00+00:00"
     first = data["targets"][0]
-    assert set(first) == {"service", "id", "kind", "score", "grade", "categories", "elements"}
+    assert set(first) == {"service", "id", "kind", "status", "score", "grade", "categories", "elements"}
     assert first["categories"] == {"P": 71.4, "R": 87.5, "T": 100.0, "A": None}
     el = first["elements"]["stated_response_time"]
     assert el["met"] is True and el["hours"] == [24]

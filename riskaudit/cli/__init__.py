@@ -12,6 +12,7 @@ import sys
 
 from riskaudit import __version__
 from riskaudit.core.errors import UserError
+from riskaudit.core.text import terminal_safe
 
 # Order is the order shown by `riskaudit --help`.
 COMMAND_MODULES = [
@@ -56,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
-        print(f"riskaudit {args.command}: error: {exc}", file=sys.stderr)
+        # messages quote file names, URLs and crawled text: shown, never emitted as terminal controls
+        # (a multi-line list of bad rows keeps its line breaks)
+        text = "\n".join(terminal_safe(line) for line in str(exc).split("\n"))
+        print(f"riskaudit {args.command}: error: {text}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"riskaudit {args.command}: interrupted", file=sys.stderr)
@@ -67,6 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        # a store corrupted inside, a full disk, an unwritable file: one line, never a traceback
+        from riskaudit.store import failure_message
+        message = failure_message(exc, getattr(args, "db", None))
+        if message is None:
+            raise
+        print(f"riskaudit {args.command}: error: {terminal_safe(message)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

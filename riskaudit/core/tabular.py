@@ -1,8 +1,11 @@
 """The one CSV writer of riskaudit: every CSV the tool writes goes through `write_csv`.
 
 Crawled text is hostile: a cell a spreadsheet would read as a formula (text starting with
-= + - @, a tab or a carriage return) gets a leading apostrophe, and every text field is quoted,
-so a file opened with ';' (or ',') as the separator cannot be split into a formula cell either.
+= + - @, a tab or a carriage return) gets a leading apostrophe, and every text field is quoted.
+Quoting alone does not stop a spreadsheet that splits the file on ';' (or a reader that loses
+track of the quoting) from starting a new cell inside a text field: so inside text, a formula
+character that follows a ',', ';' or line break (optionally after '"') also gets an apostrophe
+("ok;=cmd" is written "ok;'=cmd"). The text is otherwise kept verbatim.
 Numbers stay unquoted numbers; booleans are `true`/`false`; times are ISO 8601 UTC; None is empty.
 """
 from __future__ import annotations
@@ -10,17 +13,24 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import re
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
 
 from riskaudit.core.clock import iso
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# a formula character where a ';'- or ','-splitting reader would start a new cell inside the text
+_INNER_FORMULA = re.compile(r'(?<=[,;\r\n])("*)(?=[=+\-@\t\r])')
 
 
 def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: prefix risky text with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Neutralise spreadsheet formula injection: prefix risky text with an apostrophe (at the start,
+    and after every ',', ';' or line break inside the text that is followed by a formula character)."""
+    if not isinstance(value, str):
+        return value
+    value = _INNER_FORMULA.sub(r"\1'", value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 

@@ -25,6 +25,15 @@ def terminal_safe(text) -> str:
                         else f"\\u{ord(m.group(0)):04x}", "" if text is None else str(text))
 
 
+_BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi(text) -> str:
+    """Remove bidirectional controls (LRM/RLM U+200E/F, embeddings and overrides U+202A-U+202E,
+    isolates U+2066-U+2069): in crawled text they only serve to make text read other than it is."""
+    return _BIDI.sub("", "" if text is None else str(text))
+
+
 def is_web_url(url) -> bool:
     """True for an absolute http(s) URL with a host: the only kind any output links to."""
     from urllib.parse import urlsplit

@@ -11,8 +11,10 @@ The survival analysis of these rows lives in `audits.survival`.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import sys
 from pathlib import Path
 
 import duckdb
@@ -42,6 +44,20 @@ def import_cases_csv(db_path_or_con, csv_path, *, keep_urls: bool = False, repla
         con.close()
 
 
+# DuckDB reads lines of up to 2 MB (`max_line_size`); the line-number pass must read what it read.
+MAX_FIELD_CHARS = 2 * 1024 * 1024 + 1
+
+
+@contextlib.contextmanager
+def _field_limit(limit: int):
+    """The csv module refuses fields over 131072 characters by default: raise it for one read."""
+    old = csv.field_size_limit(min(limit, sys.maxsize))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def _read_header(path: Path) -> list[str]:
     if not path.is_file():
         raise UserError(f"case log {path} not found: give the path of a CSV file")
@@ -50,6 +66,9 @@ def _read_header(path: Path) -> list[str]:
             header = next(csv.reader(fh), None)
     except UnicodeDecodeError:
         raise UserError(f"{path}: not UTF-8 text: save the case log as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise UserError(f"{path}: line 1 (header): cannot read as CSV ({exc}): the first line must be the header "
+                        f"{','.join(COLUMNS)}") from None
     if not header:
         raise UserError(f"{path}: empty file: the first line must be the header {','.join(COLUMNS)}")
     names = [h.strip().lower() for h in header]
@@ -87,19 +106,23 @@ def _record_lines(path: Path, wanted: set[int]) -> dict[int, int]:
     if not wanted:
         return out
     last = max(wanted)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh, _field_limit(MAX_FIELD_CHARS):
         reader = csv.reader(fh)
-        next(reader, None)
-        rn = 0
-        for record in reader:
-            if not record:
-                continue
-            inner_newlines = sum(f.count("\n") for f in record)
-            if rn in wanted:
-                out[rn] = reader.line_num - inner_newlines
-            if rn >= last:
-                break
-            rn += 1
+        try:
+            next(reader, None)
+            rn = 0
+            for record in reader:
+                if not record:
+                    continue
+                inner_newlines = sum(f.count("\n") for f in record)
+                if rn in wanted:
+                    out[rn] = reader.line_num - inner_newlines
+                if rn >= last:
+                    break
+                rn += 1
+        except csv.Error as exc:
+            raise UserError(f"{path}: line {reader.line_num}: cannot read as CSV ({exc}): "
+                            "shorten the field or fix its quoting") from None
     return out
 
 

@@ -5,6 +5,8 @@ on the same date are all imported; their order within the day is not given by th
 is inferred: the order whose chain previous-day version → … → next-day version changes the fewest
 normalised sentences wins (ties: file-name order). Only the last one of the day enters the
 end-of-day state that is scored; the others appear in the version list.
+Symbolic links (folders or files) resolving outside PATH are not followed: they are left out and
+listed in the result's `skipped_links`.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from riskaudit.importers.common import (
     resolve_kinds,
     slugify,
 )
+from riskaudit.importers.files import outside_root
 from riskaudit.store.targets import upsert_target
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[-_T. ])")
@@ -43,23 +46,35 @@ def file_date(path: Path) -> dt.date:
         raise UserError(f"{path}: {m.group(1)!r} is not a real date: rename the file to a valid YYYY-MM-DD prefix") from None
 
 
-def scan(root: Path, services: list[str] | None = None) -> dict[str, dict[str, list[tuple[dt.date, Path]]]]:
-    """{service: {document: [(date, file), ...] sorted}}; validates every file name before anything is written."""
+def scan(root: Path, services: list[str] | None = None,
+         outside: list[Path] | None = None) -> dict[str, dict[str, list[tuple[dt.date, Path]]]]:
+    """{service: {document: [(date, file), ...] sorted}}; validates every file name before anything is written.
+    Links resolving outside `root` are left out and appended to `outside`."""
+    def out_of_root(p: Path) -> bool:
+        if outside_root(root, p):
+            if outside is not None:
+                outside.append(p)
+            return True
+        return False
+
     if not root.is_dir():
         raise UserError(f"{root} is not a folder: give a folder laid out as <Service>/<Document>/<YYYY-MM-DD>*.md")
     out: dict[str, dict[str, list[tuple[dt.date, Path]]]] = {}
     for sdir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if services and sdir.name.casefold() not in {s.casefold() for s in services}:
             continue
+        if out_of_root(sdir):
+            continue
         docs: dict[str, list[tuple[dt.date, Path]]] = {}
         for entry in sorted(sdir.iterdir()):
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or out_of_root(entry):
                 continue
             if entry.is_file():
                 raise UserError(f"{entry}: expected a document folder here (<Service>/<Document>/<YYYY-MM-DD>*.md); "
                                 f"move the file into a folder named after the document")
             files = [(file_date(f), f) for f in sorted(entry.iterdir())
-                     if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in SUFFIXES]
+                     if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in SUFFIXES
+                     and not out_of_root(f)]
             if files:
                 docs[entry.name] = sorted(files, key=lambda x: (x[0], x[1].name))
         if docs:
@@ -112,7 +127,8 @@ def import_dir(con: duckdb.DuckDBPyConnection, path: str | Path, *, kinds_path: 
                services: list[str] | None = None, default_kind: str | None = None) -> dict:
     """Import every dated version under `path`; return counts (and scoring stats)."""
     root = Path(path)
-    layout = scan(root, services)
+    outside: list[Path] = []
+    layout = scan(root, services, outside)
     kinds = resolve_kinds(con, sorted(layout), load_kinds(kinds_path), default_kind, kinds_path)
     for service in layout:
         upsert_target(con, slugify(service), service, kinds[service])
@@ -140,4 +156,6 @@ def import_dir(con: duckdb.DuckDBPyConnection, path: str | Path, *, kinds_path: 
     except BaseException:
         fail_import(con, run_id, writer)
         raise
-    return finish_import(con, run_id, writer)
+    result = finish_import(con, run_id, writer)
+    result["skipped_links"] = [str(p) for p in outside]
+    return result

@@ -4,6 +4,8 @@ Layout: `DIR/<service>/<files>`; `.md`, `.markdown`, `.txt`, `.html`, `.htm` and
 read (through `riskaudit.extract.extract_file`), other files are ignored. Also reads the
 `service,kind` CSV that names each service's kind. The document name is
 the file name (e.g. "Terms of Service.md"); the service name is the folder name.
+A symbolic link (folder or file) that resolves outside the given folder is not followed: it is
+left out and reported (`outside`), so a corpus cannot make the tool read files it was not given.
 """
 from __future__ import annotations
 
@@ -17,18 +19,35 @@ from riskaudit.core.vocab import DOCUMENT_SUFFIXES as SUFFIXES
 from riskaudit.core.vocab import TARGET_KINDS as KINDS
 
 
+def outside_root(root: Path, path: Path) -> bool:
+    """True when `path` (a link, or under one) resolves outside the folder `root`."""
+    try:
+        real = path.resolve(strict=False)
+        base = root.resolve(strict=False)
+    except (OSError, RuntimeError):          # a link loop
+        return True
+    return real != base and base not in real.parents
+
+
 def _read_text(path: Path) -> str:
     return extract.extract_file(path).text
 
 
-def load_service_dir(folder: Path, skipped: list[tuple[Path, str]] | None = None) -> list[Document]:
+def load_service_dir(folder: Path, skipped: list[tuple[Path, str]] | None = None, *,
+                     root: Path | None = None, outside: list[Path] | None = None) -> list[Document]:
     """Every supported file directly inside `folder`, as Documents sorted by file name.
 
     A file that cannot be read raises UserError, or, when `skipped` is a list, is recorded there
-    as (path, reason) and left out so the other files are still scored.
+    as (path, reason) and left out so the other files are still scored. A link resolving outside
+    `root` (default: `folder`) is left out and appended to `outside`.
     """
     docs = []
+    root = folder if root is None else root
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.suffix.lower() in SUFFIXES and not path.name.startswith(".") and outside_root(root, path):
+            if outside is not None:
+                outside.append(path)
+            continue
         if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
             try:
                 text = _read_text(path)
@@ -70,22 +89,27 @@ def read_kinds(path: Path) -> dict[str, str]:
 
 
 def load_corpus(root: Path, kinds_path: Path, only: set[str] | None = None,
-                skipped: list[tuple[Path, str]] | None = None) -> list[tuple[str, str, list[Document]]]:
+                skipped: list[tuple[Path, str]] | None = None,
+                outside: list[Path] | None = None) -> list[tuple[str, str, list[Document]]]:
     """(service, kind, documents) for every service folder of `root`, sorted by service name.
 
     Every service folder must have a kind in the kinds file (an error otherwise, naming the
     folder and the file); kinds-file rows without a folder are ignored. Unreadable files: see
-    `load_service_dir`.
+    `load_service_dir`. Links out of `root` are left out and appended to `outside`.
     """
     if not root.is_dir():
         raise UserError(f"{root}: not a directory (expected DIR/<service>/<files>)")
     kinds = read_kinds(kinds_path)
     out = []
     for folder in sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name):
+        if outside_root(root, folder):
+            if outside is not None:
+                outside.append(folder)
+            continue
         service = folder.name
         if only is not None and service not in only:
             continue
         if service not in kinds:
             raise UserError(f"{folder}: service {service!r} has no kind in {kinds_path}: add a line '{service},<kind>'")
-        out.append((service, kinds[service], load_service_dir(folder, skipped)))
+        out.append((service, kinds[service], load_service_dir(folder, skipped, root=root, outside=outside)))
     return out

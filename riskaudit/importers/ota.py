@@ -5,6 +5,8 @@ one `git log --raw -z` pass (commit hash, committer date, changed blobs) plus on
 `git cat-file --batch` process for the blob contents, streamed in commit order (flat memory).
 The version date is the committer date (`%cI`), stored in UTC. Deleting a file does not remove
 the document from later states (the archive stops recording it; see docs/changes.md).
+A file name that is not UTF-8 cannot be a service or document name: it is left out (the rest
+of the archive is imported) and listed in the result's `skipped_names` (shown escaped).
 """
 from __future__ import annotations
 
@@ -62,15 +64,39 @@ def check_repo(path: str | Path) -> Path:
     return top
 
 
-def list_services(top: Path) -> list[str]:
-    """Service folders holding at least one .md file anywhere in the history."""
-    out = _git(top, "log", "--format=", "--name-only", "--no-renames", "-z")
-    services = {p.split("/", 1)[0] for p in out.replace("\n", "").split("\0") if p.count("/") == 1 and p.endswith(".md")}
+def _bad_name(path: str) -> bool:
+    """True when `path` came from bytes that are not UTF-8 (decoded with surrogateescape)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in path)
+
+
+def shown_name(path: str) -> str:
+    """A name decoded with surrogateescape, with its undecodable bytes shown as \\xNN."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def list_services(top: Path, bad_names: set[str] | None = None) -> list[str]:
+    """Service folders holding at least one .md file anywhere in the history (paths that are not
+    UTF-8 are left out, and added to `bad_names` shown escaped)."""
+    try:
+        proc = subprocess.run([*_GIT, "-C", str(top), "log", "--format=", "--name-only", "--no-renames", "-z"],
+                              capture_output=True, check=False)
+    except FileNotFoundError:
+        raise UserError("git is not installed: install git to import an Open Terms Archive repository") from None
+    if proc.returncode != 0:
+        raise UserError(f"{top}: git log failed: {proc.stderr.decode('utf-8', 'replace').strip() or proc.returncode}")
+    services = set()
+    for p in proc.stdout.decode("utf-8", "surrogateescape").replace("\n", "").split("\0"):
+        if p.count("/") == 1 and p.endswith(".md"):
+            if _bad_name(p):
+                if bad_names is not None:
+                    bad_names.add(shown_name(p))
+                continue
+            services.add(p.split("/", 1)[0])
     return sorted(services)
 
 
 def _tokens(stream) -> Iterator[str]:
-    """NUL-separated tokens of a byte stream, decoded, read in chunks."""
+    """NUL-separated tokens of a byte stream, decoded (undecodable bytes kept as surrogates), read in chunks."""
     buf = b""
     while True:
         chunk = stream.read(1 << 16)
@@ -80,13 +106,15 @@ def _tokens(stream) -> Iterator[str]:
         parts = buf.split(b"\0")
         buf = parts.pop()
         for p in parts:
-            yield p.decode("utf-8", "replace")
+            yield p.decode("utf-8", "surrogateescape")
     if buf:
-        yield buf.decode("utf-8", "replace")
+        yield buf.decode("utf-8", "surrogateescape")
 
 
-def iter_versions(top: Path, services: list[str] | None = None) -> Iterator[tuple[str, str, dt.datetime, str, str]]:
-    """Yield (commit, path, committer date UTC, blob sha, status) for every added/modified `<Service>/<Type>.md`, oldest first."""
+def iter_versions(top: Path, services: list[str] | None = None,
+                  bad_names: set[str] | None = None) -> Iterator[tuple[str, str, dt.datetime, str, str]]:
+    """Yield (commit, path, committer date UTC, blob sha, status) for every added/modified `<Service>/<Type>.md`,
+    oldest first; a path that is not UTF-8 is skipped (and added to `bad_names`, shown escaped)."""
     pathspecs = [f"{s}/" for s in services] if services else []
     cmd = [*_GIT, "-C", str(top), "log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-z",
            "--format=%x01%H%x02%cI", "--", *pathspecs]
@@ -100,6 +128,10 @@ def iter_versions(top: Path, services: list[str] | None = None) -> Iterator[tupl
                 blob, status = pending
                 pending = None
                 if status in ("A", "M", "T") and path.count("/") == 1 and path.endswith(".md"):
+                    if _bad_name(path):
+                        if bad_names is not None:
+                            bad_names.add(shown_name(path))
+                        continue
                     yield commit, path, when, blob, status
                 continue
             if tok.startswith("\x01"):
@@ -144,7 +176,8 @@ def import_ota(con: duckdb.DuckDBPyConnection, path: str | Path, *, kinds_path: 
                services: list[str] | None = None, default_kind: str | None = None) -> dict:
     """Import every version of every selected service; return counts (and scoring stats)."""
     top = check_repo(path)
-    available = list_services(top)
+    bad_names: set[str] = set()
+    available = list_services(top, bad_names)
     if services:
         by_fold = {s.casefold(): s for s in available}
         unknown = [s for s in services if s.casefold() not in by_fold]
@@ -164,7 +197,7 @@ def import_ota(con: duckdb.DuckDBPyConnection, path: str | Path, *, kinds_path: 
     blobs = BlobReader(top)
     wanted = set(selected)
     try:
-        for _commit, rel, when, blob, _status in iter_versions(top, selected if services else None):
+        for _commit, rel, when, blob, _status in iter_versions(top, selected if services else None, bad_names):
             service, fname = rel.split("/", 1)
             if service not in wanted:
                 continue
@@ -175,4 +208,6 @@ def import_ota(con: duckdb.DuckDBPyConnection, path: str | Path, *, kinds_path: 
         fail_import(con, run_id, writer)
         raise
     blobs.close()
-    return finish_import(con, run_id, writer)
+    result = finish_import(con, run_id, writer)
+    result["skipped_names"] = sorted(bad_names)
+    return result

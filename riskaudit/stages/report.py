@@ -8,6 +8,7 @@ observed response times (`riskaudit.stages.cases`) and the policy history
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -220,6 +221,15 @@ def _histories(con, services: list[dict[str, Any]]) -> dict[str, dict[str, Any]]
     return out
 
 
+def _why(not_assessed: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """(failure kind, services) over the services not assessed, most common first."""
+    counts: Counter = Counter()
+    for s in not_assessed:
+        kinds = {f.get("kind") or "unknown" for f in s["failed_documents"]} or {"nothing fetched"}
+        counts.update(kinds)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def load_report_data(con: Connection, run_id: int | None = None, *,
                      db_label: str = "the database", redact_urls: bool = False) -> dict[str, Any]:
     """Everything the report shows for one scored run, as plain dicts in a fixed order."""
@@ -228,6 +238,9 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
     run = q.run_info(con, run_id)
     scores = q.scores(con, run_id)
     scores.sort(key=lambda s: (-(s["score"] or 0.0), s["service"].casefold(), s["target_id"]))
+    for s in scores:
+        raw = s.pop("failed_documents", None)
+        s["failed_documents"] = json.loads(raw) if isinstance(raw, str) else list(raw or [])
 
     er = q.element_results(con, run_id)
     ev = q.evidence(con, run_id)
@@ -247,6 +260,7 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
     previous = previous_scores(con, run_id)
 
     services: list[dict[str, Any]] = []
+    not_assessed: list[dict[str, Any]] = []
     for s in scores:
         tid = s["target_id"]
         stored = by_target.get(tid, {})
@@ -272,7 +286,11 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
             })
         h = health.get(tid, {"requests": 0, "fetched": 0, "robots_blocked": 0, "robots_urls": [],
                              "media_refused": 0, "failures": Counter()})
-        h = dict(h, failures=sorted(h["failures"].items()), failed=sum(h["failures"].values()))
+        failures = Counter(h["failures"])
+        walls = [f for f in s["failed_documents"] if f.get("kind") == "bot_wall"]
+        if walls:                     # judged at scoring: answered 200, but a challenge/login/consent wall
+            failures["bot_wall"] += len(walls)
+        h = dict(h, failures=sorted(failures.items()), failed=sum(failures.values()), walls=walls)
         chans = channels.get(tid, [])
         prev = previous.get(tid)
         change = None
@@ -286,8 +304,18 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
             change = {"previous_run": prev["run_id"], "previous_started_at": prev["started_at"],
                       "previous_score": prev["score"], "previous_grade": prev["grade"],
                       "delta": round((s["score"] or 0.0) - (prev["score"] or 0.0), 1), "flips": flips}
+        if s["status"] != "assessed":
+            # no usable document: listed apart, never ranked, graded or counted in coverage
+            not_assessed.append({
+                "target_id": tid, "service": s["service"], "kind": s["kind"], "homepage": s["homepage"],
+                "status": s["status"], "reason": s["not_assessed_reason"] or "", "score": None, "grade": None,
+                "rubric_version": s["rubric_version"], "categories": {c: None for c in rubric.CATEGORIES},
+                "failed_documents": s["failed_documents"], "health": h, "channels": chans,
+                "documents": documents.get(tid, [])})
+            continue
         services.append({
             "target_id": tid, "service": s["service"], "kind": s["kind"], "homepage": s["homepage"],
+            "status": s["status"], "failed_documents": s["failed_documents"],
             "score": s["score"], "grade": s["grade"], "rubric_version": s["rubric_version"],
             "categories": {c: s["categories"].get(c) for c in rubric.CATEGORIES},
             "elements": elements, "health": h, "channels": chans, "documents": documents.get(tid, []),
@@ -296,9 +324,11 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
             "change": change,
         })
 
+    not_assessed.sort(key=lambda s: (s["service"].casefold(), s["target_id"]))
     rubric_versions = sorted({s["rubric_version"] for s in services if s["rubric_version"]})
     totals = {
         "services": len(services),
+        "not_assessed": len(not_assessed),
         "documents": sum(len(s["documents"]) for s in services),
         "requests": sum(s["health"]["requests"] for s in services),
         "fetched": sum(s["health"]["fetched"] for s in services),
@@ -335,6 +365,7 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
     return {
         "run": run, "run_id": run_id, "rubric": rubric_data(), "rubric_versions": rubric_versions,
         "rubric_mismatch": any(v != rubric.RUBRIC_VERSION for v in rubric_versions),
-        "services": services, "kinds": kinds, "totals": totals, "coverage": coverage,
+        "services": services, "not_assessed": not_assessed, "not_assessed_why": _why(not_assessed),
+        "kinds": kinds, "totals": totals, "coverage": coverage,
         "response": response, "changes": changes,
     }

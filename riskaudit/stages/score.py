@@ -8,32 +8,79 @@ of policy files without a store.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from audits import rubric
 from audits.engine import audit_target
-from audits.model import Document, ElementResult, Evidence, TargetResult
+from audits.model import ASSESSED, Document, ElementResult, Evidence, TargetResult
+from audits.pages import BOT_WALL, judge_page, not_assessed_result, note_failed_documents
 from riskaudit.core.clock import iso
 from riskaudit.core.errors import UserError
 from riskaudit.core.text import slug
 from riskaudit.importers.files import load_corpus
-from riskaudit.store import Connection, connect
+from riskaudit.store import WRITE_ERRORS, Connection, connect, write_failure
 from riskaudit.store import documents as doc_store
 from riskaudit.store import results as result_store
 from riskaudit.store.runs import resolve_run_to_score
 from riskaudit.store.targets import target_meta
 
 
-def documents_of_run(con: Connection, run_id: int) -> dict[str, list[Document]]:
-    """{target_id: [Document]}: the latest version of each document of the run."""
+def documents_of_run(con: Connection, run_id: int, walls: dict[str, list[dict]] | None = None
+                     ) -> dict[str, list[Document]]:
+    """{target_id: [Document]}: the latest version of each document of the run.
+
+    With a `walls` dict, crawled documents judged not to be a policy (bot challenge, login or
+    consent wall, empty shell: `audits.pages.judge_page`) are left out and recorded there as
+    failed documents of kind 'bot_wall'."""
     out: dict[str, list[Document]] = {}
     for doc_id, target, doc_type, name, title, url, final_url, text, snap, fetched in \
             doc_store.latest_documents_of_run(con, run_id):
         label = name or title or final_url or url or f"document {doc_id}"
+        if walls is not None and (url or final_url):        # crawled pages only, not imported files
+            why = judge_page(text, title)
+            if why:
+                walls.setdefault(target, []).append(
+                    {"url": final_url or url, "document": label, "kind": BOT_WALL, "detail": why})
+                out.setdefault(target, [])
+                continue
         out.setdefault(target, []).append(Document(
             name=label, text=text or "", url=final_url or url, snapshot=snap,
             fetched_at=iso(fetched), doc_type=doc_type, document_id=int(doc_id)))
     return out
+
+
+def failure_kind(row: dict) -> str:
+    """How a fetch failed, as shown in results and reports: robots, media, an error label
+    (dns, timeout, refused, private_address, extract_failed...), HTTP nnn or no response."""
+    if row.get("robots_blocked"):
+        return "robots"
+    if row.get("media_refused"):
+        return "media"
+    if row.get("error"):
+        return str(row["error"]).split(":", 1)[0].strip() or "error"
+    if row.get("status") is not None and row["status"] >= 400:
+        return f"HTTP {row['status']}"
+    return "no response"
+
+
+def failed_documents_of_run(con: Connection, run_id: int, docs: dict[str, list[Document]]
+                            ) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """({target: failed document fetches}, {target: failed discovery fetches}) of a crawl run;
+    a URL that was also fetched as a usable document is not a failure."""
+    fetched = {(t, d.url) for t, ds in docs.items() for d in ds if d.url}
+    documents: dict[str, list[dict]] = {}
+    discovery: dict[str, list[dict]] = {}
+    for row in doc_store.failed_fetches(con, run_id):
+        tid = row["target_id"]
+        if (tid, row["url"]) in fetched or (tid, row.get("final_url")) in fetched:
+            continue
+        entry = {"url": row["url"], "document": row["url"], "kind": failure_kind(row),
+                 "detail": (str(row["error"])[:160] if row.get("error") and ":" in str(row["error"]) else "")}
+        bucket = documents if row["purpose"] == "document" else discovery
+        if entry not in bucket.get(tid, []):
+            bucket.setdefault(tid, []).append(entry)
+    return documents, discovery
 
 
 def score_run(db_path: str, run_id: int | None = None) -> int:
@@ -41,7 +88,9 @@ def score_run(db_path: str, run_id: int | None = None) -> int:
     con = connect(db_path, create=False)
     try:
         run_id = resolve_run_to_score(con, run_id, db_path)
-        docs = documents_of_run(con, run_id)
+        walls: dict[str, list[dict]] = {}
+        docs = documents_of_run(con, run_id, walls)
+        failed, discovery = failed_documents_of_run(con, run_id, docs)
         target_ids = set(docs) | doc_store.targets_fetched_in_run(con, run_id)
         if not target_ids:
             raise UserError(f"{db_path}: run {run_id} has no documents to score")
@@ -53,8 +102,18 @@ def score_run(db_path: str, run_id: int | None = None) -> int:
             name, kind = meta[tid]
             if kind not in rubric.KINDS:
                 raise UserError(f"{db_path}: target {tid!r} has unknown kind {kind!r}; use one of {', '.join(rubric.KINDS)}")
-            results.append(audit_target(docs.get(tid, []), service=name, target_id=tid, kind=kind))
-        result_store.replace_results(con, run_id, [_result_row(r) for r in results])
+            bad = walls.get(tid, []) + failed.get(tid, [])
+            if not docs.get(tid):
+                # nothing usable was fetched: not assessed (never an F for a policy we did not see)
+                results.append(not_assessed_result(service=name, target_id=tid, kind=kind,
+                                                   failed=bad + discovery.get(tid, [])))
+                continue
+            results.append(note_failed_documents(audit_target(docs[tid], service=name, target_id=tid, kind=kind), bad))
+        try:
+            result_store.replace_results(con, run_id, [_result_row(r) for r in results])
+        except WRITE_ERRORS as exc:      # full disk...: the run's earlier results are kept (one transaction)
+            raise UserError(f"{write_failure(db_path, exc)}; run {run_id} keeps its earlier scores, if any: "
+                            "free space and score again") from None
         return run_id
     finally:
         con.close()
@@ -73,8 +132,12 @@ def _result_row(r: TargetResult) -> dict:
                           "snapshot": ev.snapshot, "fetched_at": ev.fetched_at, "quote": ev.quote,
                           "hours": per_quote[i] if timed and i < len(per_quote) else None}
                          for i, ev in enumerate(er.evidence)]})
+    assessed = r.status == ASSESSED
     return {"target_id": r.id, "service": r.service, "kind": r.kind, "rubric_version": r.rubric_version,
-            "score": r.score, "grade": r.grade, "categories": dict(r.categories), "elements": elements}
+            "score": r.score if assessed else None, "grade": r.grade if assessed else None,
+            "categories": dict(r.categories) if assessed else {}, "elements": elements,
+            "status": r.status, "not_assessed_reason": None if assessed else r.reason,
+            "failed_documents": list(r.failed_documents)}
 
 
 def load_results(con: Connection, run_id: int) -> list[TargetResult]:
@@ -90,19 +153,24 @@ def load_results(con: Connection, run_id: int) -> list[TargetResult]:
             er.quote_hours = [list(q["hours"] or []) for q in row["evidence"]]
             elements[el.id] = er
         cats = {c: t["categories"].get(c) for c in rubric.CATEGORIES}
+        failed = t.get("failed_documents")
         out.append(TargetResult(service=t["service"], id=t["target_id"], kind=t["kind"], score=t["score"],
                                 grade=t["grade"], categories=cats, elements=elements,
-                                rubric_version=t["rubric_version"]))
+                                rubric_version=t["rubric_version"], status=t.get("status") or ASSESSED,
+                                reason=t.get("not_assessed_reason") or "",
+                                failed_documents=json.loads(failed) if isinstance(failed, str) else list(failed or [])))
     return out
 
 
 def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None,
-              skipped: list[tuple[Path, str]] | None = None) -> list[TargetResult]:
+              skipped: list[tuple[Path, str]] | None = None,
+              outside: list[Path] | None = None) -> list[TargetResult]:
     """Audit every service folder of `root` (kinds from `kinds_path`); results sorted by target id.
-    Unreadable files raise UserError, or with a `skipped` list are recorded there and left out."""
+    Unreadable files raise UserError, or with a `skipped` list are recorded there and left out.
+    Symbolic links resolving outside `root` are never followed (appended to `outside`)."""
     results = []
     ids: dict[str, str] = {}
-    for service, kind, docs in load_corpus(root, kinds_path, only, skipped):
+    for service, kind, docs in load_corpus(root, kinds_path, only, skipped, outside):
         tid = slug(service)
         if tid in ids:
             raise UserError(f"{root}: services {ids[tid]!r} and {service!r} have the same id {tid!r}; rename one folder")

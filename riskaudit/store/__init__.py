@@ -30,8 +30,12 @@ from riskaudit.core.hashing import sha256_hex
 
 DEFAULT_DB = "riskaudit.duckdb"
 Connection = duckdb.DuckDBPyConnection
+# What a failed write to the store raises (full disk, file too large, I/O error, a database
+# DuckDB invalidated after such an error): callers that must not crash catch these.
+WRITE_ERRORS = (duckdb.IOException, duckdb.TransactionException, duckdb.FatalException,
+                duckdb.OutOfMemoryException, OSError)
 
-__all__ = ["DEFAULT_DB", "Connection", "connect", "migrate", "pending_migrations", "now_utc", "sha256_hex",
+__all__ = ["DEFAULT_DB", "Connection", "WRITE_ERRORS", "failure_message", "write_failure", "connect", "migrate", "pending_migrations", "now_utc", "sha256_hex",
            "connect_for_reading", "pack_body", "unpack_body", "put_snapshot", "get_snapshot", "SNAPSHOT_COMPRESSION"]
 
 
@@ -105,6 +109,9 @@ def connect(path: str | Path, *, create: bool = True, read_only: bool = False) -
         if read_only:
             if pending_migrations(con):
                 con.close()
+                if is_read_only(path):
+                    raise UserError(f"database {path} was written by an older riskaudit and must be upgraded, but it "
+                                    "is read-only; make it writable (chmod u+w) and run any command once")
                 _upgrade(path)
                 con = duckdb.connect(str(path), read_only=True)
         else:
@@ -120,9 +127,25 @@ def connect_for_reading(path: str | Path) -> Connection:
     """Open an existing store for a command that only reads: writable when the file is (so derived
     tables can be brought up to date), else read-only."""
     path = Path(path)
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and is_read_only(path):
         return connect(path, create=False, read_only=True)
     return connect(path, create=False)
+
+
+def is_read_only(path: str | Path) -> bool:
+    """True when the database file should not be written: it has no write permission bit (chmod 0444:
+    the owner's intent, which root's `os.access` would ignore), the process may not write it, or its
+    folder cannot take the write-ahead log DuckDB creates next to it."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+        folder = path.resolve().parent
+        folder_mode = folder.stat().st_mode
+    except OSError:
+        return False
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        return True
+    return not folder_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK)
 
 
 def _upgrade(path: Path) -> None:
@@ -139,6 +162,30 @@ def _upgrade(path: Path) -> None:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def write_failure(db_path, exc: BaseException) -> str:
+    """One line saying that writing to the database failed and why (the OS cause when known)."""
+    cause = getattr(exc, "strerror", None) or _first_line(exc)
+    return f"cannot write to database {db_path}: {cause}"
+
+
+def failure_message(exc: BaseException, db_path=None) -> str | None:
+    """One line for a failure of the store or the file system met in the middle of a command
+    (a database corrupted inside, a full disk, a file that cannot be written), or None when
+    `exc` is not such a failure (a programming error keeps its traceback)."""
+    where = f"database {db_path}" if db_path else "the database"
+    if isinstance(exc, duckdb.ProgrammingError):      # catalog/binder/parser errors: a bug, not the data
+        return None
+    if isinstance(exc, duckdb.Error):
+        text = _first_line(exc)
+        if "corrupt" in text.lower() or "checksum" in text.lower() or "could not read" in text.lower():
+            return (f"{where} is corrupted ({text}): restore it from a backup or re-run the crawl into a new --db")
+        return f"{where}: {text}"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        name = exc.filename if exc.filename is not None else (db_path or "a file")
+        return f"cannot write or read {name}: {exc.strerror or exc}"
+    return None
 
 
 # ---------------------------------------------------------------- snapshots (raw bodies)

@@ -24,8 +24,10 @@ TIME_COLUMNS = ("submitted_at", "acknowledged_at", "removed_at", "closed_at")
 MAX_LISTED_ERRORS = 20
 
 # ISO 8601 date + time with an explicit UTC offset (Z, +hh, +hhmm, +hh:mm). Naive times are
-# refused: a case log mixing time zones silently would shift every duration.
-_ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}(:?\d{2})?)$"
+# refused: a case log mixing time zones silently would shift every duration. Offsets must be real
+# ones, -14:00 ... +14:00 with minutes 00-59 (a "+25:00" would silently shift the time by a day).
+_OFFSET = r"(Z|z|[+-](0\d|1[0-3])(:?[0-5]\d)?|[+-]14(:?00)?)"
+_ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?" + _OFFSET + "$"
 _STAGED = "_cases_staged"
 _PARSED = "_cases_parsed"
 
@@ -139,6 +141,8 @@ def error_rows(con) -> tuple[int, list[tuple[int, int | None, list[str]]]]:
             f"CASE WHEN {c}_raw IS NOT NULL AND {c} IS NULL THEN "
             f"CASE WHEN regexp_full_match({c}_raw, '^\\d{{4}}-\\d{{2}}-\\d{{2}}([T ]\\d{{2}}:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?)?$') "
             f"THEN '{c} ''' || {c}_raw || ''' has no UTC offset (write e.g. 2026-03-01T10:00:00+01:00 or ...Z)' "
+            f"WHEN regexp_full_match({c}_raw, '^\\d{{4}}-\\d{{2}}-\\d{{2}}[T ]\\d{{2}}:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?[+-]\\d{{2}}(:?\\d{{2}})?$') "
+            f"THEN '{c} ''' || {c}_raw || ''' has a UTC offset out of range (offsets run from -14:00 to +14:00, minutes 00-59)' "
             f"ELSE '{c} ''' || {c}_raw || ''' is not an ISO 8601 time with offset (e.g. 2026-03-01T10:00:00Z)' END END")
     for c in TIME_COLUMNS[1:]:
         checks.append(f"CASE WHEN {c} < submitted_at THEN '{c} is before submitted_at' END")

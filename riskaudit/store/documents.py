@@ -25,6 +25,20 @@ def targets_fetched_in_run(con: Connection, run_id: int) -> set[str]:
         "SELECT DISTINCT target_id FROM fetches WHERE run_id = ? AND target_id IS NOT NULL", [run_id]).fetchall()}
 
 
+def failed_fetches(con: Connection, run_id: int) -> list[dict]:
+    """target_id, purpose, url, status, error, robots_blocked, media_refused of every document or
+    discovery fetch of a run that gave no usable page (an error, robots.txt, refused media, no
+    response or HTTP >= 400), in fetch order; the judgement of what failed is the score stage's."""
+    cur = con.execute(
+        "SELECT target_id, purpose, url, final_url, status, error, coalesce(robots_blocked, FALSE) AS robots_blocked, "
+        "coalesce(media_refused, FALSE) AS media_refused FROM fetches "
+        "WHERE run_id = ? AND target_id IS NOT NULL AND purpose IN ('document', 'discovery') "
+        "AND (error IS NOT NULL OR coalesce(robots_blocked, FALSE) OR coalesce(media_refused, FALSE) "
+        "     OR status IS NULL OR status >= 400) ORDER BY fetch_id", [run_id])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
 def documents_of_run(con: Connection, run_id: int) -> list[dict]:
     """target_id, name, title, url, snapshot_sha256, fetched_at of every document of a run."""
     cur = con.execute("SELECT target_id, name, title, url, snapshot_sha256, fetched_at "

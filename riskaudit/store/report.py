@@ -24,10 +24,12 @@ def run_info(con: Connection, run_id: int) -> dict[str, Any]:
 
 
 def scores(con: Connection, run_id: int) -> list[dict[str, Any]]:
-    """target_id, service, kind, rubric_version, score, grade, homepage, categories {cat: score}."""
+    """target_id, service, kind, rubric_version, score, grade, homepage, status, not_assessed_reason,
+    failed_documents (JSON text), categories {cat: score}."""
     rows = dicts(con, """
         SELECT s.target_id, coalesce(t.name, s.service, s.target_id) AS service,
-               coalesce(s.kind, t.kind) AS kind, s.rubric_version, s.score, s.grade, t.homepage
+               coalesce(s.kind, t.kind) AS kind, s.rubric_version, s.score, s.grade, t.homepage,
+               coalesce(s.status, 'assessed') AS status, s.not_assessed_reason, s.failed_documents
         FROM scores s LEFT JOIN targets t ON t.target_id = s.target_id
         WHERE s.run_id = ?""", [run_id])
     cats: dict[str, dict] = {}
@@ -64,8 +66,15 @@ def channel_checks(con: Connection, run_id: int) -> list[dict[str, Any]]:
         ORDER BY target_id, channel_kind NULLS LAST, url""", [run_id])
 
 
+def not_assessed(con: Connection, run_id: int) -> list[tuple]:
+    """(service, kind, reason) of every target of a scored run that was not assessed, by service."""
+    return con.execute("SELECT service, kind, not_assessed_reason FROM scores WHERE run_id = ? "
+                       "AND status = 'not_assessed' ORDER BY service", [run_id]).fetchall()
+
+
 def league_rows(con: Connection, run_id: int) -> list[tuple]:
-    """(service, kind, score, grade, P, R, T, A, dead channels, login-walled channels) per target, best first."""
+    """(service, kind, score, grade, P, R, T, A, dead channels, login-walled channels) per assessed
+    target, best first (targets not assessed are not ranked: see `not_assessed`)."""
     return con.execute(
         """
         SELECT s.service, s.kind, s.score, s.grade,
@@ -80,6 +89,6 @@ def league_rows(con: Connection, run_id: int) -> list[tuple]:
                (SELECT count(*) FROM channel_checks c
                  WHERE c.run_id = s.run_id AND c.target_id = s.target_id
                    AND coalesce(c.login_required, FALSE)) AS walled
-        FROM scores s WHERE s.run_id = ?
+        FROM scores s WHERE s.run_id = ? AND coalesce(s.status, 'assessed') = 'assessed'
         ORDER BY s.score DESC, s.service
         """, [run_id]).fetchall()

@@ -5,6 +5,8 @@ rows); `load_results` reads them back as plain rows for the score stage to rebui
 """
 from __future__ import annotations
 
+import json
+
 from riskaudit.core.clock import now_utc
 from riskaudit.store import Connection
 from riskaudit.store.bulk import transaction
@@ -15,19 +17,23 @@ RESULT_TABLES = ("scores", "category_scores", "element_results", "evidence")
 def replace_results(con: Connection, run_id: int, targets: list[dict]) -> None:
     """Replace run `run_id`'s results. Each target dict: target_id, service, kind, rubric_version,
     score, grade, categories {cat: score}, elements [{element, category, met, hours, reason,
-    evidence [{document_id, document, url, snapshot, fetched_at, quote, hours}]}]."""
+    evidence [{document_id, document, url, snapshot, fetched_at, quote, hours}]}], and optionally
+    status ('assessed' | 'not_assessed'), not_assessed_reason and failed_documents [{...}]."""
     now = now_utc()
     with transaction(con):
         for table in RESULT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
         for t in targets:
             con.execute(
-                "INSERT INTO scores (run_id, target_id, service, kind, rubric_version, score, grade, scored_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, t["target_id"], t["service"], t["kind"], t["rubric_version"], t["score"], t["grade"], now])
-            con.executemany(
-                "INSERT INTO category_scores (run_id, target_id, category, score) VALUES (?, ?, ?, ?)",
-                [[run_id, t["target_id"], c, v] for c, v in t["categories"].items()])
+                "INSERT INTO scores (run_id, target_id, service, kind, rubric_version, score, grade, scored_at, "
+                "status, not_assessed_reason, failed_documents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, t["target_id"], t["service"], t["kind"], t["rubric_version"], t["score"], t["grade"], now,
+                 t.get("status") or "assessed", t.get("not_assessed_reason"),
+                 json.dumps(t.get("failed_documents") or [], ensure_ascii=False)])
+            if t["categories"]:
+                con.executemany(
+                    "INSERT INTO category_scores (run_id, target_id, category, score) VALUES (?, ?, ?, ?)",
+                    [[run_id, t["target_id"], c, v] for c, v in t["categories"].items()])
             for e in t["elements"]:
                 con.execute(
                     "INSERT INTO element_results (run_id, target_id, element, category, met, hours, rubric_version, reason) "
@@ -51,7 +57,8 @@ def _dicts(con: Connection, sql: str, params: list) -> list[dict]:
 def load_results(con: Connection, run_id: int) -> list[dict]:
     """The stored results of a run, one dict per target (sorted by target id), shaped as for
     `replace_results` (evidence ordered by rank)."""
-    targets = _dicts(con, "SELECT target_id, service, kind, rubric_version, score, grade FROM scores "
+    targets = _dicts(con, "SELECT target_id, service, kind, rubric_version, score, grade, "
+                          "coalesce(status, 'assessed') AS status, not_assessed_reason, failed_documents FROM scores "
                           "WHERE run_id = ? ORDER BY target_id", [run_id])
     cats: dict[str, dict] = {}
     for tid, cat, score in con.execute(
@@ -74,11 +81,13 @@ def load_results(con: Connection, run_id: int) -> list[dict]:
 
 
 def previous_scores(con: Connection, run_id: int) -> dict[str, dict]:
-    """For each target of `run_id`, its latest earlier scored run: run_id, score, grade, started_at, elements."""
+    """For each target of `run_id`, its latest earlier run in which it was assessed: run_id, score,
+    grade, started_at, elements (a run where it was not assessed is no baseline for a change)."""
     prev = _dicts(con, """
         SELECT s.target_id, s.run_id, s.score, s.grade, r.started_at
         FROM scores s LEFT JOIN runs r ON r.run_id = s.run_id
-        WHERE s.run_id = (SELECT max(p.run_id) FROM scores p WHERE p.target_id = s.target_id AND p.run_id < ?)
+        WHERE s.run_id = (SELECT max(p.run_id) FROM scores p WHERE p.target_id = s.target_id AND p.run_id < ?
+                          AND coalesce(p.status, 'assessed') = 'assessed')
           AND s.target_id IN (SELECT target_id FROM scores WHERE run_id = ?)
         ORDER BY s.target_id""", [run_id, run_id])
     out = {p["target_id"]: p for p in prev}
@@ -86,7 +95,8 @@ def previous_scores(con: Connection, run_id: int) -> dict[str, dict]:
         return out
     for tid, el, met in con.execute("""
         SELECT e.target_id, e.element, e.met FROM element_results e
-        JOIN (SELECT s.target_id, max(s.run_id) AS run_id FROM scores s WHERE s.run_id < ? GROUP BY s.target_id) p
+        JOIN (SELECT s.target_id, max(s.run_id) AS run_id FROM scores s WHERE s.run_id < ?
+              AND coalesce(s.status, 'assessed') = 'assessed' GROUP BY s.target_id) p
           ON p.target_id = e.target_id AND p.run_id = e.run_id
         ORDER BY e.target_id, e.element""", [run_id]).fetchall():
         if tid in out:

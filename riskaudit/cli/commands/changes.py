@@ -25,7 +25,7 @@ def format_table(changes: list[dict]) -> str:
         return "no changes recorded (a target needs at least two versions of a document)"
     lines: list[str] = []
     for c in changes:
-        lines.append(f"{c['date']}  {terminal_safe(c['service'])} ({c['target_id']})  {terminal_safe(c['document'])}"
+        lines.append(f"{c['date']}  {terminal_safe(c['service'])} ({terminal_safe(c['target_id'])})  {terminal_safe(c['document'])}"
                      + (f"  [{c['versions']} versions that day]" if c["versions"] > 1 else ""))
         if not c["textual_change"]:
             lines.append("    no textual change (formatting only; not re-scored)")

@@ -15,12 +15,13 @@ from crawler.runner import run_crawl
 from reports.build import build_report
 from riskaudit.cli.commands import add_command
 from riskaudit.core.errors import UserError
+from riskaudit.core.text import terminal_safe
 from riskaudit.demo import resolve_registry
 from riskaudit.demo.server import DemoServer
 from riskaudit.importers.cases import import_cases_csv
 from riskaudit.stages.score import score_run
 from riskaudit.store import connect
-from riskaudit.store.report import league_rows
+from riskaudit.store.report import league_rows, not_assessed
 
 # Local sites answer instantly: no politeness delays, short timeouts, no retries.
 FAST_LOCAL_SETTINGS = {
@@ -62,22 +63,29 @@ def summary_rows(db_path: Path, run_id: int) -> list[tuple]:
     """(service, kind, score, grade, P, R, T, A, dead channels, login-walled channels) per target."""
     con = connect(db_path, create=False, read_only=True)
     try:
-        return league_rows(con, run_id)
+        rows = league_rows(con, run_id)
+        rows.extend((service, kind, None, None, reason) for service, kind, reason in not_assessed(con, run_id))
+        return rows
     finally:
         con.close()
 
 
 def print_summary(rows: list[tuple]) -> None:
     header = ("service", "kind", "score", "grade", "P", "R", "T", "A", "dead ch.", "login-walled ch.")
+    ranked = [r for r in rows if r[2] is not None]
+    skipped = [r for r in rows if r[2] is None]      # (service, kind, None, None, reason): not assessed
     table = [header] + [
-        (r[0], r[1], f"{r[2]:.1f}", r[3], _fmt(r[4]), _fmt(r[5]), _fmt(r[6]), _fmt(r[7]),
-         str(r[8]), str(r[9])) for r in rows]
+        (terminal_safe(r[0]), r[1], f"{r[2]:.1f}", r[3], _fmt(r[4]), _fmt(r[5]), _fmt(r[6]), _fmt(r[7]),
+         str(r[8]), str(r[9])) for r in ranked]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header))]
     for n, row in enumerate(table):
         print("  ".join(str(v).ljust(w) if i < 2 else str(v).rjust(w)
                         for i, (v, w) in enumerate(zip(row, widths))))
         if n == 0:
             print("  ".join("-" * w for w in widths))
+    if skipped:
+        print(f"not assessed: {len(skipped)} service{'s' if len(skipped) != 1 else ''} (no score, not ranked): "
+              + "; ".join(f"{terminal_safe(r[0])}: {terminal_safe(r[4])}" for r in skipped))
 
 
 def run_demo(out_dir: str | Path) -> Path:

@@ -6,6 +6,7 @@ import sys
 import textwrap
 
 from audits import rubric
+from audits.pages import failure_text
 from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db, add_run
 from riskaudit.core.errors import UserError
@@ -19,8 +20,16 @@ _RESET = "\033[0m"
 
 
 def explain_lines(result, element: str | None = None, *, width: int = 100, colour: bool = False) -> list[str]:
-    lines = [f"{_safe(result.service)} ({result.id}, {result.kind}) — score {result.score} grade {result.grade}, rubric v{result.rubric_version}",
+    if not result.assessed:
+        lines = [f"{_safe(result.service)} ({_safe(result.id)}, {result.kind}) — NOT ASSESSED (no score, no grade), "
+                 f"rubric v{result.rubric_version}"]
+        lines.extend(textwrap.wrap(_safe(result.reason), width, initial_indent="why: ", subsequent_indent="     "))
+        return lines
+    lines = [f"{_safe(result.service)} ({_safe(result.id)}, {result.kind}) — score {result.score} grade {result.grade}, rubric v{result.rubric_version}",
              "categories: " + ", ".join(f"{c} {'-' if v is None else v}" for c, v in result.categories.items())]
+    if result.failed_documents:
+        lines.extend(textwrap.wrap(_safe("documents that could not be used: " + failure_text(result.failed_documents)),
+                                   width, subsequent_indent="  "))
     for el in rubric.ELEMENTS:
         if element and el.id != element:
             continue

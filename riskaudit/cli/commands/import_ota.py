@@ -9,11 +9,18 @@ import sys
 
 from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db
+from riskaudit.core.text import terminal_safe
 from riskaudit.stages.imports import import_ota
 from riskaudit.store import connect
 
 
 def report(result: dict) -> None:
+    for name in result.get("skipped_names") or []:
+        print(f"riskaudit: warning: skipped {terminal_safe(name)}: the file name is not UTF-8 "
+              "(rename it in the archive to import it)", file=sys.stderr)
+    for name in result.get("skipped_links") or []:
+        print(f"riskaudit: warning: skipped {terminal_safe(name)}: a symbolic link out of the imported folder",
+              file=sys.stderr)
     s = result.get("scoring") or {}
     print(f"run {result['run_id']}: {len(result['services'])} services, {result['versions_read']} versions read, "
           f"{result['versions_inserted']} new, {result['versions_already_stored']} already stored")
@@ -26,7 +33,7 @@ def run_import(args, importer) -> int:
     """Open the store, run `importer(con, path, ...)` with the shared options, print the summary."""
     con = connect(args.db)
     try:
-        progress = (lambda m: print(m, file=sys.stderr)) if args.verbose else None
+        progress = (lambda m: print(terminal_safe(m), file=sys.stderr)) if args.verbose else None
         result = importer(con, args.path, kinds_path=args.kinds, services=args.service,
                           default_kind=args.default_kind, score=not args.no_score, progress=progress,
                           workers=args.workers)

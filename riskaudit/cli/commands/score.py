@@ -19,9 +19,16 @@ def _cat(v) -> str:
 def summary_lines(results) -> list[str]:
     lines = []
     for r in results:
+        if not r.assessed:
+            lines.append(f"{terminal_safe(r.id):28} {r.kind:8}   not assessed: {terminal_safe(r.reason)}")
+            continue
         cats = " ".join(f"{c}{_cat(r.categories.get(c))}" for c in "PRTA")
         met = sum(1 for e in r.elements.values() if e.met)
-        lines.append(f"{terminal_safe(r.id):28} {r.kind:8} {r.score:5.1f} {r.grade}  {cats}  ({met} elements met)")
+        line = f"{terminal_safe(r.id):28} {r.kind:8} {r.score:5.1f} {r.grade}  {cats}  ({met} elements met)"
+        if r.failed_documents:
+            n = len(r.failed_documents)
+            line += f"; {n} document{'s' if n != 1 else ''} failed"
+        lines.append(line)
     return lines
 
 
@@ -32,7 +39,10 @@ def run(args) -> int:
         results = load_results(con, run_id)
     finally:
         con.close()
-    print(f"run {run_id}: scored {len(results)} targets (rubric v{results[0].rubric_version if results else '?'})")
+    not_assessed = [r for r in results if not r.assessed]
+    print(f"run {run_id}: scored {len(results) - len(not_assessed)} targets (rubric v"
+          f"{results[0].rubric_version if results else '?'})"
+          + (f"; not assessed: {len(not_assessed)} (no usable policy document)" if not_assessed else ""))
     for line in summary_lines(results):
         print(line)
     return 0

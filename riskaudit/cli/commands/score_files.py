@@ -11,16 +11,21 @@ from reports.exports import write_results
 from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_format, add_out
 from riskaudit.core.clock import now_utc
+from riskaudit.core.text import terminal_safe
 from riskaudit.stages.score import score_dir
 
 
 def run(args) -> int:
     root = Path(args.dir)
     skipped: list[tuple[Path, str]] | None = None if args.strict else []
-    results = score_dir(root, Path(args.kinds), skipped=skipped)
+    outside: list[Path] = []
+    results = score_dir(root, Path(args.kinds), skipped=skipped, outside=outside)
+    for path in outside:
+        print(f"riskaudit score-files: warning: skipped {terminal_safe(path)}: a symbolic link to "
+              f"{terminal_safe(path.resolve())}, outside {terminal_safe(root)}", file=sys.stderr)
     for path, msg in skipped or []:
         # the message already names the file; the other files of the service are still scored
-        print(f"riskaudit score-files: warning: skipped unreadable file: {msg}", file=sys.stderr)
+        print(f"riskaudit score-files: warning: skipped unreadable file: {terminal_safe(msg)}", file=sys.stderr)
     write_results(results, args.format, args.out, now_utc().isoformat(timespec="seconds"), skipped)
     if args.out not in (None, "-"):
         print(f"scored {len(results)} services from {root} → {args.out}", file=sys.stderr)

@@ -19,7 +19,8 @@ def _met(value) -> str:
 
 def format_table(tl: dict) -> str:
     p = tl["period"]
-    lines = [f"{terminal_safe(tl['service'])} ({tl['target_id']}, {tl['kind']}): {p['versions']} versions, "
+    lines = [f"{terminal_safe(tl['service'])} ({terminal_safe(tl['target_id'])}, {terminal_safe(tl['kind'])}): "
+             f"{p['versions']} versions, "
              f"{p['from']} → {p['last_version']}"]
     for d in tl["documents"]:
         lines.append(f"  document {terminal_safe(d['document'])}: {d['versions']} versions {d['first']} → {d['last']}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from riskaudit.cli.commands import add_command
 from riskaudit.core.errors import UserError
+from riskaudit.core.text import terminal_safe
 from riskaudit.store import DEFAULT_DB
 
 
@@ -87,7 +88,8 @@ def run(args) -> int:
         sys.stdout.write(json.dumps(out if len(out) > 1 or args.from_file else out[0], indent=2,
                                     ensure_ascii=False, default=str) + "\n")
     else:
-        sys.stdout.write("\n".join(format_table(t) for t in results))
+        # DNS, RDAP and crawled text come from servers we do not control: shown, never emitted as controls
+        sys.stdout.write(terminal_safe("\n".join(format_table(t) for t in results)))
     return 0
 
 
