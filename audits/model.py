@@ -44,11 +44,19 @@ class ElementResult:
     hours: list[float] = field(default_factory=list)   # stated_response_time only
     reason: str = ""                   # short human explanation (for `explain`)
     quote_hours: list[list[float]] = field(default_factory=list)  # hours found in each evidence quote
+    rule: str = ""                     # "<element>/<way>" of the rule that decided "met" (the best quote)
+    hooks: list[str] = field(default_factory=list)       # named hooks that rule called (audits/rules/hooks.py)
+    concepts: dict[str, str] = field(default_factory=dict)  # concepts matched in the best quote -> matched text
+    quote_rules: list[str] = field(default_factory=list)   # the rule behind each evidence quote
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"met": self.met, "evidence": [e.to_json() for e in self.evidence]}
         if self.element == "stated_response_time":
             out["hours"] = [int(h) if float(h).is_integer() else h for h in self.hours]
+        if self.rule:
+            out["rule"] = self.rule
+            if self.hooks:
+                out["hooks"] = list(self.hooks)
         return out
 
 
@@ -62,10 +70,12 @@ class TargetResult:
     categories: dict[str, float | None]
     elements: dict[str, ElementResult]
     rubric_version: str
+    rules_version: str = ""            # hash of rubric.yaml + the rules folder (audits.rules.rules_version)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "service": self.service, "id": self.id, "kind": self.kind,
             "score": self.score, "grade": self.grade, "categories": self.categories,
+            "rules_version": self.rules_version,
             "elements": {k: v.to_json() for k, v in self.elements.items()},
         }
