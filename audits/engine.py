@@ -83,7 +83,10 @@ def _best(hits: list[Hit]) -> list[Hit]:
 
 def gate_open(rule: ElementRule, seg: Segment) -> bool:
     """The rule's pre-filter (derived from its concepts' phrases): one literal of every group."""
-    gate = rule.gate
+    return _gate_ok(rule.gate, seg)
+
+
+def _gate_ok(gate, seg: Segment) -> bool:
     if not gate:
         return True
     low = seg.memo.get("low")
@@ -101,12 +104,63 @@ def gate_open(rule: ElementRule, seg: Segment) -> bool:
 def _not_met_reason(rule: ElementRule, segments: list[Segment], ctx: Context) -> str:
     if rule.data.get("near_miss"):
         for seg in segments:
-            if not gate_open(rule, seg):
-                continue
-            why = near_miss(rule, seg, ctx)
+            why = near_miss(rule, seg, ctx, _gate_ok)
             if why:
                 return f"not met: {why} (e.g. \"{_short(seg.text)}\")"
     return "not met: " + rule.data["not_met"]
+
+
+class _Recorder:
+    """Stands in for the compiled concepts while a rule is re-run on its best quote: records
+    which concepts the rule and its hooks read."""
+
+    def __init__(self, real):
+        self._real, self._seen = real, []
+
+    def __getattr__(self, name):
+        value = getattr(self._real, name)
+        if not name.startswith("_") and name not in self._seen:
+            self._seen.append(name)
+        return value
+
+
+_RANKING = {"statistic", "rule_voice"}      # read by every rule to rank quotes
+
+
+def concepts_seen(rule: ElementRule, seg: Segment, ctx: Context) -> dict[str, str]:
+    """The concepts the rule read that occur in the quote, with the text they matched."""
+    from audits.rules import hooks as H
+    real = H.C
+    rec = _Recorder(real)
+    for c in H.CACHES:
+        c.cache_clear()
+    H.C = rec
+    try:
+        apply_rule(rule, seg, ctx)
+    finally:
+        H.C = real
+        for c in H.CACHES:
+            c.cache_clear()
+    out: dict[str, str] = {}
+    for name in rec._seen:
+        pat = getattr(real, name)
+        if name in _RANKING or not hasattr(pat, "search"):
+            continue
+        m = pat.search(seg.text)
+        if m and m.group(0).strip():
+            out[name] = m.group(0).strip()
+    return out
+
+
+def decided_by(hit: Hit) -> str:
+    """" | rule: … | hooks: … | concepts: …" — stored with the reason, printed by `explain`."""
+    out = f" | rule: {hit.rule}"
+    hooks = list(dict.fromkeys(hit.hooks))
+    if hooks:
+        out += " | hooks: " + ", ".join(hooks)
+    if hit.concepts:
+        out += " | concepts: " + ", ".join(f"{k}={v!r}" for k, v in hit.concepts.items())
+    return out
 
 
 def _short(text: str, n: int = 120) -> str:
@@ -143,9 +197,12 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
                 hits.append(h)
         raw[el.id] = hits
     derive({e: r for e, r in rs.elements.items() if rubric.applicable(e, kind)}, raw, ctx)
+    views: dict[int, Segment] = {}
     for hits in raw.values():            # evidence quotes the document's own text
         for h in hits:
-            h.seg = source.get(id(h.seg), h.seg)
+            orig = source.get(id(h.seg), h.seg)
+            views[id(orig)] = h.seg
+            h.seg = orig
 
     elements: dict[str, ElementResult] = {}
     for el in rubric.ELEMENTS:
@@ -161,7 +218,10 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
                     for v in h.hours:
                         if v not in hours:
                             hours.append(v)
-            reason = "met: " + "; ".join(dict.fromkeys(h.reason for h in best))
+            top = best[0]
+            rule_id = top.rule.split("/derived-from-")[-1] if "/derived-from-" in top.rule else el.id
+            top.concepts = concepts_seen(rs.elements[rule_id.split("/")[0]], views.get(id(top.seg), top.seg), ctx) or top.concepts
+            reason = "met: " + "; ".join(dict.fromkeys(h.reason for h in best)) + decided_by(top)
             res = ElementResult(el.id, True, ev, hours=hours, reason=reason, rule=best[0].rule,
                                 hooks=list(dict.fromkeys(best[0].hooks)), concepts=dict(best[0].concepts))
             res.quote_hours = [list(h.hours) for h in best]  # hours found in each quote (response time)

@@ -58,7 +58,7 @@ def documents_of_run(con, run_id: int) -> dict[str, list[Document]]:
     return out
 
 
-def score_run(db_path: str, run_id: int | None = None) -> int:
+def score_run(db_path: str, run_id: int | None = None, rules_dir=None) -> int:
     """Score run `run_id` (latest finished crawl when None); store results; return the run id."""
     con = store.connect(db_path, create=False)
     try:
@@ -79,7 +79,7 @@ def score_run(db_path: str, run_id: int | None = None) -> int:
             name, kind = meta[tid]
             if kind not in rubric.KINDS:
                 raise UserError(f"{db_path}: target {tid!r} has unknown kind {kind!r}; use one of {', '.join(rubric.KINDS)}")
-            results.append(audit_target(docs.get(tid, []), service=name, target_id=tid, kind=kind))
+            results.append(audit_target(docs.get(tid, []), service=name, target_id=tid, kind=kind, rules_dir=rules_dir))
         _write(con, run_id, results)
         return run_id
     finally:

@@ -52,7 +52,21 @@ def _all_cases() -> list[tuple[str, str, str, str]]:
     return out
 
 
-def dump(out: Path, shared: Path, rules_dir: str | None) -> None:
+def _disable_prefilters() -> None:
+    """Evaluate every clause (to prove that two engines decide alike, independent of pre-filters)."""
+    try:
+        from audits.rules import load_rules
+        import audits.engine as E
+        orig = E.gate_open
+        E.gate_open = lambda rule, seg: True
+    except ImportError:
+        import audits.detectors as D
+        D.GATES.clear()
+
+
+def dump(out: Path, shared: Path, rules_dir: str | None, no_prefilter: bool = False) -> None:
+    if no_prefilter:
+        _disable_prefilters()
     kw = {"rules_dir": rules_dir} if rules_dir else {}
     res: dict = {}
     dev = shared / "corpus" / "dev"
@@ -103,13 +117,14 @@ def main(argv=None) -> int:
     d.add_argument("out")
     d.add_argument("--shared", default=str(ROOT.parent / "shared"))
     d.add_argument("--rules")
+    d.add_argument("--no-prefilter", action="store_true", help="evaluate every clause (pre-filters off)")
     f = sub.add_parser("diff")
     f.add_argument("before")
     f.add_argument("after")
     f.add_argument("--element", action="append")
     args = ap.parse_args(argv)
     if args.cmd == "dump":
-        dump(Path(args.out), Path(args.shared), args.rules)
+        dump(Path(args.out), Path(args.shared), args.rules, args.no_prefilter)
         return 0
     return diff(Path(args.before), Path(args.after), set(args.element) if args.element else None)
 

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "score_files",
     "export",
     "explain",
+    "rules",
     "cases",
     "report",
     "changes",

@@ -71,6 +71,7 @@ def load_rules(rules_dir: str | os.PathLike | None = None) -> RuleSet:
             raise RuleError(path, None, "element", f"missing rule file for element {el!r}")
         rule = load_element_rule(path, names, ids)
         rule.gate = _gate(rule, compiled)
+        rule.near_gates = [_near_gate(n, rule, compiled) for n in rule.data.get("near_miss") or []]
         elements[el] = rule
     for path in sorted(folder.glob("*.yaml")):
         if not path.name.endswith(".cases.yaml") and path.stem not in ids:
@@ -102,6 +103,20 @@ def _gate(rule: ElementRule, compiled: CompiledConcepts) -> list[tuple[str, ...]
             if not any(k in x for k in keep):
                 keep.append(x)
         groups.append(tuple(keep))
+    return groups
+
+
+def _near_gate(entry: dict, rule: ElementRule, compiled: CompiledConcepts):
+    """Pre-filter of a near-miss entry: its required concepts (text_has), else the rule's own."""
+    names = entry.get("text_has")
+    if not names:
+        return rule.gate
+    groups = []
+    for c in names if isinstance(names, list) else [names]:
+        ls = compiled.literals.get(c)
+        if ls is None:
+            return None
+        groups.append(tuple(sorted(ls)))
     return groups
 
 

@@ -57,6 +57,7 @@ class ElementRule:
     gate: list[tuple[str, ...]] | None          # groups of literals (each group must have one), None = open
     concepts_used: set[str]
     hooks_used: set[str]
+    near_gates: list = field(default_factory=list)   # one gate per near_miss entry
 
 
 def validate_rule(path: Path, data: Any, loc: Located, concepts: set[str], element_ids: set[str]) -> None:
@@ -297,8 +298,10 @@ def apply_rule(rule: ElementRule, seg: Segment, ctx: Context) -> Hit | None:
     return None
 
 
-def near_miss(rule: ElementRule, seg: Segment, ctx: Context) -> str | None:
-    for n in _as_list(rule.data.get("near_miss")):
+def near_miss(rule: ElementRule, seg: Segment, ctx: Context, gate_ok=None) -> str | None:
+    for i, n in enumerate(_as_list(rule.data.get("near_miss"))):
+        if gate_ok is not None and not gate_ok(rule.near_gates[i] if i < len(rule.near_gates) else None, seg):
+            continue
         cond = {k: v for k, v in n.items() if k != "text"}
         if _check(cond, seg, ctx, {}, [], {}, None):
             return n["text"]

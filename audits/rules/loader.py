@@ -244,8 +244,6 @@ def compile_concepts(concepts: dict[str, Concept]) -> CompiledConcepts:
         for file, line, ph, rx in srcs:
             sets.append(_phrase_literals(ph, concepts) if ph is not None else None)
         lits[name] = None if (not sets or any(s is None for s in sets)) else set().union(*sets)
-        if lits[name] and c.case == "sensitive" and any(x.lower() != x.upper() for x in lits[name]):
-            lits[name] = None            # lower-cased text would miss upper-case literals
     return CompiledConcepts(patterns, parts, sources, inline, lits)
 
 

@@ -23,8 +23,20 @@ def summary_lines(results) -> list[str]:
     return lines
 
 
+def _rules_dir(args):
+    if not getattr(args, "rules", None):
+        return None
+    from audits.rules import RuleError, load_rules
+    from riskaudit.errors import UserError
+    try:
+        load_rules(args.rules)
+    except RuleError as exc:
+        raise UserError(str(exc)) from None
+    return args.rules
+
+
 def run(args) -> int:
-    run_id = score_run(args.db, args.run)
+    run_id = score_run(args.db, args.run, rules_dir=_rules_dir(args))
     con = store.connect(args.db, create=False, read_only=True)
     try:
         results = load_results(con, run_id)
@@ -44,3 +56,5 @@ def register(subparsers) -> None:
         run)
     p.add_argument("--db", default=store.DEFAULT_DB, help=f"DuckDB store (default {store.DEFAULT_DB})")
     p.add_argument("--run", type=int, default=None, help="run id (default: the latest finished crawl run)")
+    p.add_argument("--rules", default=None, metavar="DIR",
+                   help="rules folder to score with (a copy of audits/rules with concepts/ and elements/; default: the built-in rules)")

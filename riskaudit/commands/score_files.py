@@ -25,7 +25,7 @@ CSV_COLUMNS = ["rubric_version", "service", "id", "kind", "score", "grade", "cat
 
 
 def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None,
-              skipped: list[tuple[Path, str]] | None = None) -> list[TargetResult]:
+              skipped: list[tuple[Path, str]] | None = None, rules_dir=None) -> list[TargetResult]:
     """Audit every service folder of `root` (kinds from `kinds_path`); results sorted by target id.
     Unreadable files raise UserError, or with a `skipped` list are recorded there and left out."""
     results = []
@@ -35,13 +35,14 @@ def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None,
         if tid in ids:
             raise UserError(f"{root}: services {ids[tid]!r} and {service!r} have the same id {tid!r}; rename one folder")
         ids[tid] = service
-        results.append(audit_target(docs, service=service, target_id=tid, kind=kind))
+        results.append(audit_target(docs, service=service, target_id=tid, kind=kind, rules_dir=rules_dir))
     return sorted(results, key=lambda r: r.id)
 
 
 def results_json(results: list[TargetResult], generated_at: str,
                  skipped: list[tuple[Path, str]] | None = None) -> dict:
     out = {"rubric_version": rubric.RUBRIC_VERSION, "generated_at": generated_at,
+           **({"rules_version": results[0].rules_version} if results and results[0].rules_version else {}),
            "targets": [r.to_json() for r in sorted(results, key=lambda r: r.id)]}
     if skipped:
         out["skipped_files"] = [{"file": str(p), "error": msg} for p, msg in skipped]
@@ -94,7 +95,8 @@ def run(args) -> int:
     from riskaudit.store import now_utc
     root = Path(args.dir)
     skipped: list[tuple[Path, str]] | None = None if args.strict else []
-    results = score_dir(root, Path(args.kinds), skipped=skipped)
+    from riskaudit.commands.score import _rules_dir
+    results = score_dir(root, Path(args.kinds), skipped=skipped, rules_dir=_rules_dir(args))
     for path, msg in skipped or []:
         # the message already names the file; the other files of the service are still scored
         print(f"riskaudit score-files: warning: skipped unreadable file: {msg}", file=sys.stderr)
@@ -116,6 +118,8 @@ def register(subparsers) -> None:
                    help="CSV with header 'service,kind' (kind: social, dating, adult, host, ai_tool); every service folder must be listed")
     p.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
     p.add_argument("--out", default=None, help="output file ('-' or omitted: standard output)")
+    p.add_argument("--rules", default=None, metavar="DIR",
+                   help="rules folder to score with (a copy of audits/rules; default: the built-in rules)")
     p.add_argument("--strict", action="store_true",
                    help="fail on the first unreadable file instead of skipping it with a warning "
                         "(skipped files are listed under 'skipped_files' in JSON)")
