@@ -19,10 +19,8 @@ store, runs it (in parallel over targets) and writes the derived tables back.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
-from pathlib import Path
 from typing import Any, Callable
 
 from audits import rubric
@@ -42,22 +40,17 @@ def _default_score_fn() -> ScoreFn:
     return audit_target
 
 
-@functools.lru_cache(maxsize=1)
-def _engine_sources_sha() -> str:
-    root = Path(__file__).parent
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if (p.is_file() and p.suffix in (".py", ".yaml", ".yml", ".json", ".txt")
-                and "__pycache__" not in p.parts and "importers" not in p.parts and p.name not in _OWN_FILES):
-            h.update(p.relative_to(root).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
+def _rules_version() -> str:
+    """Hash of rubric.yaml + the rules folder (not of Python sources): a rule edit triggers re-scoring."""
+    from audits.rules import rules_version
+    return rules_version()
 
 
 def engine_fingerprint(score_fn: ScoreFn | None = None) -> str:
-    """Identity of the scorer: the default engine is identified by the hash of the `audits` sources."""
+    """Identity of the scorer: the default engine is identified by the rubric version and the
+    rules version (hash of rubric.yaml + the rules folder, `audits.rules.rules_version`)."""
     if score_fn is None or score_fn is _default_score_fn():
-        return f"engine:rubric{rubric.RUBRIC_VERSION}:{_engine_sources_sha()}"
+        return f"engine:rubric{rubric.RUBRIC_VERSION}:rules:{_rules_version()}"
     return f"fn:{getattr(score_fn, '__module__', '?')}.{getattr(score_fn, '__qualname__', repr(score_fn))}"
 
 

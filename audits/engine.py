@@ -1,8 +1,9 @@
 """Entry point of the audit: decide every rubric element for one target from its documents.
 
 `audit_target` is a pure, deterministic function: segment every document (sentences/clauses
-with their lead-ins and headings), run the element detectors over the segments, keep the best
-1–3 verbatim quotes per met element, and score with `audits.rubric`. Not-applicable elements
+with their lead-ins and headings), apply the element rules of the rules folder
+(audits/rules/elements/*.yaml, docs/rules.md) to the segments, keep the best 1–3 verbatim
+quotes per met element, and score with `audits.rubric`. Not-applicable elements
 (ai_tool-only elements for other kinds) are `met=None` with no evidence.
 """
 from __future__ import annotations
@@ -11,9 +12,9 @@ import re
 from dataclasses import replace
 
 from audits import rubric
-from audits.detectors import DETECTORS, NEAR_MISS, NOT_MET, Context, Hit, gate_open
-from audits.detectors.policy import derive_ai_tool
 from audits.model import Document, ElementResult, Evidence, TargetResult
+from audits.rules import RuleSet, activate, load_rules
+from audits.rules.interpreter import Context, ElementRule, Hit, apply_rule, derive, near_miss
 from audits.segment import Segment, segment_documents
 
 MAX_QUOTES = 3
@@ -49,8 +50,6 @@ def _matching_view(seg: Segment) -> Segment:
 _LINK_ONLY = re.compile(r"^\W*(?:(?:prev(?:ious)?|next|back(?: to)?|return to|go to|up|home|see also|related(?: articles?)?|read more|learn more)\s*[:»›|>-]*\s*)?"
                         r"(?:\[[^\[\]]*\]\([^()]*(?:\([^()]*\)[^()]*)*\)[\s,;|·•/–-]*)+\W*$", re.I)
 _NAV_TEXT = re.compile(r"^\W*(?:prev(?:ious)?|next|back to|return to|skip to)\b\s*[:»›|>-]", re.I)
-LINK_EVIDENCE = frozenset({"general_reporting_channel", "ncii_reporting_channel", "abuse_contact_published",
-                           "copyright_takedown_channel", "transparency_reporting"})
 
 
 def navigation_like(text: str) -> bool:
@@ -82,16 +81,86 @@ def _best(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def _not_met_reason(element_id: str, segments: list[Segment], ctx: Context) -> str:
-    near = NEAR_MISS.get(element_id)
-    if near:
+def gate_open(rule: ElementRule, seg: Segment) -> bool:
+    """The rule's pre-filter (derived from its concepts' phrases): one literal of every group."""
+    return _gate_ok(rule.gate, seg)
+
+
+def _gate_ok(gate, seg: Segment) -> bool:
+    if not gate:
+        return True
+    low = seg.memo.get("low")
+    if low is None:
+        low = seg.memo["low"] = seg.text.lower()
+    for group in gate:
+        for g in group:
+            if g in low:
+                break
+        else:
+            return False
+    return True
+
+
+def _not_met_reason(rule: ElementRule, segments: list[Segment], ctx: Context) -> str:
+    if rule.data.get("near_miss"):
         for seg in segments:
-            if not gate_open(element_id, seg):
-                continue
-            why = near(seg, ctx)
+            why = near_miss(rule, seg, ctx, _gate_ok)
             if why:
                 return f"not met: {why} (e.g. \"{_short(seg.text)}\")"
-    return "not met: " + NOT_MET[element_id]
+    return "not met: " + rule.data["not_met"]
+
+
+class _Recorder:
+    """Stands in for the compiled concepts while a rule is re-run on its best quote: records
+    which concepts the rule and its hooks read."""
+
+    def __init__(self, real):
+        self._real, self._seen = real, []
+
+    def __getattr__(self, name):
+        value = getattr(self._real, name)
+        if not name.startswith("_") and name not in self._seen:
+            self._seen.append(name)
+        return value
+
+
+_RANKING = {"statistic", "rule_voice"}      # read by every rule to rank quotes
+
+
+def concepts_seen(rule: ElementRule, seg: Segment, ctx: Context) -> dict[str, str]:
+    """The concepts the rule read that occur in the quote, with the text they matched."""
+    from audits.rules import hooks as H
+    real = H.C
+    rec = _Recorder(real)
+    for c in H.CACHES:
+        c.cache_clear()
+    H.C = rec
+    try:
+        apply_rule(rule, seg, ctx)
+    finally:
+        H.C = real
+        for c in H.CACHES:
+            c.cache_clear()
+    out: dict[str, str] = {}
+    for name in rec._seen:
+        pat = getattr(real, name)
+        if name in _RANKING or not hasattr(pat, "search"):
+            continue
+        m = pat.search(seg.text)
+        if m and m.group(0).strip():
+            out[name] = m.group(0).strip()
+    return out
+
+
+def decided_by(hit: Hit) -> str:
+    """" | rule: … | hooks: … | concepts: …" — stored with the reason, printed by `explain`."""
+    out = f" | rule: {hit.rule}"
+    hooks = list(dict.fromkeys(hit.hooks))
+    if hooks:
+        out += " | hooks: " + ", ".join(hooks)
+    if hit.concepts:
+        out += " | concepts: " + ", ".join(f"{k}={v!r}" for k, v in hit.concepts.items())
+    return out
 
 
 def _short(text: str, n: int = 120) -> str:
@@ -99,10 +168,14 @@ def _short(text: str, n: int = 120) -> str:
     return t if len(t) <= n else t[: n - 1] + "…"
 
 
-def audit_target(documents: list[Document], *, service: str, target_id: str, kind: str) -> TargetResult:
-    """Audit one target's documents against the rubric."""
+def audit_target(documents: list[Document], *, service: str, target_id: str, kind: str,
+                 rules_dir=None, rules: RuleSet | None = None) -> TargetResult:
+    """Audit one target's documents against the rubric, with the rules of `rules_dir`
+    (default: the package's own rules folder)."""
     if kind not in rubric.KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(rubric.KINDS)}")
+    rs = rules or load_rules(rules_dir)
+    activate(rs)
     docs = sorted(documents, key=lambda d: (d.name or "", d.url or "", d.text))
     originals = segment_documents([d.text or "" for d in docs])
     segments = [_matching_view(sg) for sg in originals]
@@ -113,20 +186,23 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
     for el in rubric.ELEMENTS:
         if not rubric.applicable(el.id, kind):
             continue
-        detect = DETECTORS[el.id]
+        rule = rs.elements[el.id]
         hits = []
-        link_ok = el.id in LINK_EVIDENCE
+        link_ok = bool(rule.data.get("link_only_lines"))
         for seg in segments:
-            if not gate_open(el.id, seg) or (id(seg) in nav and not (link_ok and not _NAV_TEXT.match(seg.text))):
+            if not gate_open(rule, seg) or (id(seg) in nav and not (link_ok and not _NAV_TEXT.match(seg.text))):
                 continue
-            h = detect(seg, ctx)
+            h = apply_rule(rule, seg, ctx)
             if h is not None:
                 hits.append(h)
         raw[el.id] = hits
-    derive_ai_tool(raw, ctx)
+    derive({e: r for e, r in rs.elements.items() if rubric.applicable(e, kind)}, raw, ctx)
+    views: dict[int, Segment] = {}
     for hits in raw.values():            # evidence quotes the document's own text
         for h in hits:
-            h.seg = source.get(id(h.seg), h.seg)
+            orig = source.get(id(h.seg), h.seg)
+            views[id(orig)] = h.seg
+            h.seg = orig
 
     elements: dict[str, ElementResult] = {}
     for el in rubric.ELEMENTS:
@@ -142,14 +218,19 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
                     for v in h.hours:
                         if v not in hours:
                             hours.append(v)
-            reason = "met: " + "; ".join(dict.fromkeys(h.reason for h in best))
-            res = ElementResult(el.id, True, ev, hours=hours, reason=reason)
+            top = best[0]
+            rule_id = top.rule.split("/derived-from-")[-1] if "/derived-from-" in top.rule else el.id
+            top.concepts = concepts_seen(rs.elements[rule_id.split("/")[0]], views.get(id(top.seg), top.seg), ctx) or top.concepts
+            reason = "met: " + "; ".join(dict.fromkeys(h.reason for h in best)) + decided_by(top)
+            res = ElementResult(el.id, True, ev, hours=hours, reason=reason, rule=best[0].rule,
+                                hooks=list(dict.fromkeys(best[0].hooks)), concepts=dict(best[0].concepts))
             res.quote_hours = [list(h.hours) for h in best]  # hours found in each quote (response time)
+            res.quote_rules = [h.rule for h in best]
             elements[el.id] = res
         else:
-            elements[el.id] = ElementResult(el.id, False, reason=_not_met_reason(el.id, segments, ctx))
+            elements[el.id] = ElementResult(el.id, False, reason=_not_met_reason(rs.elements[el.id], segments, ctx))
     decisions = {k: v.met for k, v in elements.items()}
     score = rubric.overall_score(decisions)
     return TargetResult(service=service, id=target_id, kind=kind, score=score, grade=rubric.grade(score),
                         categories=rubric.category_scores(decisions), elements=elements,
-                        rubric_version=rubric.RUBRIC_VERSION)
+                        rubric_version=rubric.RUBRIC_VERSION, rules_version=rs.version)

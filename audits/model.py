@@ -44,11 +44,19 @@ class ElementResult:
     hours: list[float] = field(default_factory=list)   # stated_response_time only
     reason: str = ""                   # short human explanation (for `explain`)
     quote_hours: list[list[float]] = field(default_factory=list)  # hours found in each evidence quote
+    rule: str = ""                     # "<element>/<way>" of the rule that decided "met" (the best quote)
+    hooks: list[str] = field(default_factory=list)       # named hooks that rule called (audits/rules/hooks.py)
+    concepts: dict[str, str] = field(default_factory=dict)  # concepts matched in the best quote -> matched text
+    quote_rules: list[str] = field(default_factory=list)   # the rule behind each evidence quote
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"met": self.met, "evidence": [e.to_json() for e in self.evidence]}
         if self.element == "stated_response_time":
             out["hours"] = [int(h) if float(h).is_integer() else h for h in self.hours]
+        if self.rule:
+            out["rule"] = self.rule
+            if self.hooks:
+                out["hooks"] = list(self.hooks)
         return out
 
 
@@ -70,6 +78,7 @@ class TargetResult:
     reason: str = ""                   # why not assessed (the documents and how each failed)
     # documents that could not be used (assessed targets too): {"url", "document", "kind", "detail"}
     failed_documents: list[dict[str, Any]] = field(default_factory=list)
+    rules_version: str = ""            # hash of rubric.yaml + the rules folder (audits.rules.rules_version)
 
     @property
     def assessed(self) -> bool:
@@ -80,6 +89,7 @@ class TargetResult:
             "service": self.service, "id": self.id, "kind": self.kind, "status": self.status,
             "score": self.score if self.assessed else None, "grade": self.grade if self.assessed else None,
             "categories": self.categories if self.assessed else {k: None for k in self.categories},
+            "rules_version": self.rules_version,
             "elements": {k: v.to_json() for k, v in self.elements.items()},
         }
         if not self.assessed:

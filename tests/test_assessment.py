@@ -223,4 +223,4 @@ def test_migration_0005_adds_the_columns(tmp_path):
     finally:
         con.close()
     assert {"status", "not_assessed_reason", "failed_documents"} <= set(cols)
-    assert "assessed" in str(cols["status"]) and applied[-1] == "0005_assessment"
+    assert "assessed" in str(cols["status"]) and "0005_assessment" in applied

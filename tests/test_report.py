@@ -191,7 +191,7 @@ def test_json_and_parquet_match(out):
     assert data["rubric_version"] == rubric.RUBRIC_VERSION
     assert data["generated_at"] == "2026-04-02T12:00:00+00:00"
     first = data["targets"][0]
-    assert set(first) == {"service", "id", "kind", "status", "score", "grade", "categories", "elements"}
+    assert set(first) == {"service", "id", "kind", "status", "score", "grade", "categories", "rules_version", "elements"}
     assert first["categories"] == {"P": 71.4, "R": 87.5, "T": 100.0, "A": None}
     el = first["elements"]["stated_response_time"]
     assert el["met"] is True and el["hours"] == [24]

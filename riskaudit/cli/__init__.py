@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "score_files",
     "export",
     "explain",
+    "rules",
     "cases",
     "report",
     "changes",

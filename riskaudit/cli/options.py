@@ -20,3 +20,9 @@ def add_format(p: argparse.ArgumentParser, choices: tuple[str, ...], default: st
 
 def add_out(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=None, metavar="FILE", help="output file ('-' or omitted: standard output)")
+
+
+def add_rules(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", default=None, metavar="DIR",
+                   help="rules folder to score with (a copy of audits/rules with concepts/ and elements/; "
+                        "default: the built-in rules)")

@@ -83,7 +83,7 @@ def failed_documents_of_run(con: Connection, run_id: int, docs: dict[str, list[D
     return documents, discovery
 
 
-def score_run(db_path: str, run_id: int | None = None) -> int:
+def score_run(db_path: str, run_id: int | None = None, rules_dir=None) -> int:
     """Score run `run_id` (latest finished crawl when None); store results; return the run id."""
     con = connect(db_path, create=False)
     try:
@@ -108,7 +108,7 @@ def score_run(db_path: str, run_id: int | None = None) -> int:
                 results.append(not_assessed_result(service=name, target_id=tid, kind=kind,
                                                    failed=bad + discovery.get(tid, [])))
                 continue
-            results.append(note_failed_documents(audit_target(docs[tid], service=name, target_id=tid, kind=kind), bad))
+            results.append(note_failed_documents(audit_target(docs[tid], service=name, target_id=tid, kind=kind, rules_dir=rules_dir), bad))
         try:
             result_store.replace_results(con, run_id, [_result_row(r) for r in results])
         except WRITE_ERRORS as exc:      # full disk...: the run's earlier results are kept (one transaction)
@@ -134,6 +134,7 @@ def _result_row(r: TargetResult) -> dict:
                          for i, ev in enumerate(er.evidence)]})
     assessed = r.status == ASSESSED
     return {"target_id": r.id, "service": r.service, "kind": r.kind, "rubric_version": r.rubric_version,
+            "rules_version": r.rules_version,
             "score": r.score if assessed else None, "grade": r.grade if assessed else None,
             "categories": dict(r.categories) if assessed else {}, "elements": elements,
             "status": r.status, "not_assessed_reason": None if assessed else r.reason,
@@ -156,7 +157,7 @@ def load_results(con: Connection, run_id: int) -> list[TargetResult]:
         failed = t.get("failed_documents")
         out.append(TargetResult(service=t["service"], id=t["target_id"], kind=t["kind"], score=t["score"],
                                 grade=t["grade"], categories=cats, elements=elements,
-                                rubric_version=t["rubric_version"], status=t.get("status") or ASSESSED,
+                                rubric_version=t["rubric_version"], rules_version=t.get("rules_version") or "", status=t.get("status") or ASSESSED,
                                 reason=t.get("not_assessed_reason") or "",
                                 failed_documents=json.loads(failed) if isinstance(failed, str) else list(failed or [])))
     return out
@@ -164,7 +165,7 @@ def load_results(con: Connection, run_id: int) -> list[TargetResult]:
 
 def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None,
               skipped: list[tuple[Path, str]] | None = None,
-              outside: list[Path] | None = None) -> list[TargetResult]:
+              outside: list[Path] | None = None, rules_dir=None) -> list[TargetResult]:
     """Audit every service folder of `root` (kinds from `kinds_path`); results sorted by target id.
     Unreadable files raise UserError, or with a `skipped` list are recorded there and left out.
     Symbolic links resolving outside `root` are never followed (appended to `outside`)."""
@@ -175,5 +176,5 @@ def score_dir(root: Path, kinds_path: Path, only: set[str] | None = None,
         if tid in ids:
             raise UserError(f"{root}: services {ids[tid]!r} and {service!r} have the same id {tid!r}; rename one folder")
         ids[tid] = service
-        results.append(audit_target(docs, service=service, target_id=tid, kind=kind))
+        results.append(audit_target(docs, service=service, target_id=tid, kind=kind, rules_dir=rules_dir))
     return sorted(results, key=lambda r: r.id)

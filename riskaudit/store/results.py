@@ -26,10 +26,10 @@ def replace_results(con: Connection, run_id: int, targets: list[dict]) -> None:
         for t in targets:
             con.execute(
                 "INSERT INTO scores (run_id, target_id, service, kind, rubric_version, score, grade, scored_at, "
-                "status, not_assessed_reason, failed_documents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "status, not_assessed_reason, failed_documents, rules_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [run_id, t["target_id"], t["service"], t["kind"], t["rubric_version"], t["score"], t["grade"], now,
                  t.get("status") or "assessed", t.get("not_assessed_reason"),
-                 json.dumps(t.get("failed_documents") or [], ensure_ascii=False)])
+                 json.dumps(t.get("failed_documents") or [], ensure_ascii=False), t.get("rules_version")])
             if t["categories"]:
                 con.executemany(
                     "INSERT INTO category_scores (run_id, target_id, category, score) VALUES (?, ?, ?, ?)",
@@ -57,7 +57,7 @@ def _dicts(con: Connection, sql: str, params: list) -> list[dict]:
 def load_results(con: Connection, run_id: int) -> list[dict]:
     """The stored results of a run, one dict per target (sorted by target id), shaped as for
     `replace_results` (evidence ordered by rank)."""
-    targets = _dicts(con, "SELECT target_id, service, kind, rubric_version, score, grade, "
+    targets = _dicts(con, "SELECT target_id, service, kind, rubric_version, rules_version, score, grade, "
                           "coalesce(status, 'assessed') AS status, not_assessed_reason, failed_documents FROM scores "
                           "WHERE run_id = ? ORDER BY target_id", [run_id])
     cats: dict[str, dict] = {}

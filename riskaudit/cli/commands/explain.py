@@ -41,7 +41,13 @@ def explain_lines(result, element: str | None = None, *, width: int = 100, colou
         lines.append("")
         lines.append(head)
         if er.reason:
-            lines.extend(textwrap.wrap(_safe(er.reason), width, initial_indent="  why: ", subsequent_indent="       "))
+            # "met: … | rule: element/way | hooks: … | concepts: …" (audits.engine.decided_by)
+            why, *decided = er.reason.split(" | ")
+            lines.extend(textwrap.wrap(_safe(why), width, initial_indent="  why: ", subsequent_indent="       "))
+            for part in decided:
+                label, _, value = part.partition(": ")
+                lines.extend(textwrap.wrap(_safe(value), width, initial_indent=f"  {label}: ",
+                                           subsequent_indent=" " * (len(label) + 4)))
         if el.id == "stated_response_time" and er.hours:
             lines.append("  hours: " + ", ".join(f"{h:g}" for h in er.hours))
         for i, ev in enumerate(er.evidence, start=1):

@@ -6,7 +6,8 @@ prints one line per target: id, kind, score, grade and category scores.
 from __future__ import annotations
 
 from riskaudit.cli.commands import add_command
-from riskaudit.cli.options import add_db, add_run
+from riskaudit.cli.options import add_db, add_rules, add_run
+from riskaudit.core.errors import UserError
 from riskaudit.core.text import terminal_safe
 from riskaudit.stages.score import load_results, score_run
 from riskaudit.store import connect
@@ -32,8 +33,19 @@ def summary_lines(results) -> list[str]:
     return lines
 
 
+def _rules_dir(args):
+    if not getattr(args, "rules", None):
+        return None
+    from audits.rules import RuleError, load_rules
+    try:
+        load_rules(args.rules)
+    except RuleError as exc:
+        raise UserError(str(exc)) from None
+    return args.rules
+
+
 def run(args) -> int:
-    run_id = score_run(args.db, args.run)
+    run_id = score_run(args.db, args.run, rules_dir=_rules_dir(args))
     con = connect(args.db, create=False, read_only=True)
     try:
         results = load_results(con, run_id)
@@ -56,3 +68,4 @@ def register(subparsers) -> None:
         run)
     add_db(p)
     add_run(p, "the latest finished crawl run")
+    add_rules(p)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from reports.exports import write_results
 from riskaudit.cli.commands import add_command
-from riskaudit.cli.options import add_format, add_out
+from riskaudit.cli.commands.score import _rules_dir
+from riskaudit.cli.options import add_format, add_out, add_rules
 from riskaudit.core.clock import now_utc
 from riskaudit.core.text import terminal_safe
 from riskaudit.stages.score import score_dir
@@ -19,7 +20,7 @@ def run(args) -> int:
     root = Path(args.dir)
     skipped: list[tuple[Path, str]] | None = None if args.strict else []
     outside: list[Path] = []
-    results = score_dir(root, Path(args.kinds), skipped=skipped, outside=outside)
+    results = score_dir(root, Path(args.kinds), skipped=skipped, outside=outside, rules_dir=_rules_dir(args))
     for path in outside:
         print(f"riskaudit score-files: warning: skipped {terminal_safe(path)}: a symbolic link to "
               f"{terminal_safe(path.resolve())}, outside {terminal_safe(root)}", file=sys.stderr)
@@ -44,6 +45,7 @@ def register(subparsers) -> None:
                    help="CSV with header 'service,kind' (kind: social, dating, adult, host, ai_tool); every service folder must be listed")
     add_format(p, ("json", "csv"), "json")
     add_out(p)
+    add_rules(p)
     p.add_argument("--strict", action="store_true",
                    help="fail on the first unreadable file instead of skipping it with a warning "
                         "(skipped files are listed under 'skipped_files' in JSON)")
