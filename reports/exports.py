@@ -98,7 +98,7 @@ def target_results(data: dict[str, Any]) -> list[TargetResult]:
                                    fetched_at=_iso(q["fetched_at"])) for q in e["evidence"]])
         out.append(TargetResult(service=s["service"], id=s["target_id"], kind=s["kind"], score=s["score"],
                                 grade=s["grade"], categories=dict(s["categories"]), elements=elements,
-                                rubric_version=s["rubric_version"],
+                                rubric_version=s["rubric_version"], rules_version=s.get("rules_version") or "",
                                 failed_documents=list(s.get("failed_documents") or [])))
     for s in data.get("not_assessed", []):
         out.append(not_assessed_result(service=s["service"], target_id=s["target_id"], kind=s["kind"],

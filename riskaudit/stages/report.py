@@ -309,7 +309,8 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
             not_assessed.append({
                 "target_id": tid, "service": s["service"], "kind": s["kind"], "homepage": s["homepage"],
                 "status": s["status"], "reason": s["not_assessed_reason"] or "", "score": None, "grade": None,
-                "rubric_version": s["rubric_version"], "categories": {c: None for c in rubric.CATEGORIES},
+                "rubric_version": s["rubric_version"], "rules_version": s.get("rules_version") or "",
+                "categories": {c: None for c in rubric.CATEGORIES},
                 "failed_documents": s["failed_documents"], "health": h, "channels": chans,
                 "documents": documents.get(tid, [])})
             continue
@@ -317,6 +318,7 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
             "target_id": tid, "service": s["service"], "kind": s["kind"], "homepage": s["homepage"],
             "status": s["status"], "failed_documents": s["failed_documents"],
             "score": s["score"], "grade": s["grade"], "rubric_version": s["rubric_version"],
+            "rules_version": s.get("rules_version") or "",
             "categories": {c: s["categories"].get(c) for c in rubric.CATEGORIES},
             "elements": elements, "health": h, "channels": chans, "documents": documents.get(tid, []),
             "dead_channels": [c for c in chans if c["state"] == "dead"],

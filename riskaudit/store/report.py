@@ -28,7 +28,7 @@ def scores(con: Connection, run_id: int) -> list[dict[str, Any]]:
     failed_documents (JSON text), categories {cat: score}."""
     rows = dicts(con, """
         SELECT s.target_id, coalesce(t.name, s.service, s.target_id) AS service,
-               coalesce(s.kind, t.kind) AS kind, s.rubric_version, s.score, s.grade, t.homepage,
+               coalesce(s.kind, t.kind) AS kind, s.rubric_version, s.rules_version, s.score, s.grade, t.homepage,
                coalesce(s.status, 'assessed') AS status, s.not_assessed_reason, s.failed_documents
         FROM scores s LEFT JOIN targets t ON t.target_id = s.target_id
         WHERE s.run_id = ?""", [run_id])
