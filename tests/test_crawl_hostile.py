@@ -251,10 +251,16 @@ def test_killed_extraction_worker_is_replaced_and_failures_recorded(tmp_path, mo
         failed = con.execute("SELECT url, error, snapshot_sha256 IS NOT NULL FROM fetches "
                              "WHERE error LIKE 'extract_failed%'").fetchall()
         status = con.execute("SELECT status FROM runs").fetchone()[0]
+        # what to look at when this fails (it once did in CI under load): every row, not a set diff
+        evidence = {"documents": con.execute("SELECT doc_type, url, final_url, left(text, 60) FROM documents "
+                                             "ORDER BY doc_type").fetchall(),
+                    "fetches": con.execute("SELECT url, status, error, bytes, attempts FROM fetches "
+                                           "ORDER BY url").fetchall(),
+                    "output": out}
     finally:
         con.close()
     # every page but the one that kills its worker each time is stored, the killed-once one included
-    assert stored == {t for t, _ in docs} - {"poison"}
+    assert stored == {t for t, _ in docs} - {"poison"}, evidence
     assert [(u, s) for u, _e, s in failed] == [(srv.url("/doc/kill-always"), True)]
     assert "ExtractionFailed" in failed[0][1]
     assert status == "finished"
