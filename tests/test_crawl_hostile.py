@@ -232,11 +232,14 @@ def _page(title: str, marker: str) -> str:
 
 def test_killed_extraction_worker_is_replaced_and_failures_recorded(tmp_path, monkeypatch, capsys):
     import crawler.runner
+    import riskaudit.stages.crawl
     from riskaudit.cli import main
 
     monkeypatch.setenv("RA_TEST_FLAGS", str(tmp_path))
     real = crawler.runner.run_crawl
-    monkeypatch.setattr(crawler.runner, "run_crawl", lambda *a, **kw: real(*a, **dict(kw, settings=dict(
+    # patched where it is used: the crawl stage binds run_crawl at import time (patching
+    # crawler.runner only worked when this test happened to import the stage first)
+    monkeypatch.setattr(riskaudit.stages.crawl, "run_crawl", lambda *a, **kw: real(*a, **dict(kw, settings=dict(
         FAST, RISKAUDIT_EXTRACT_FUNC=f"{HOOKS}.extract_or_die", RISKAUDIT_EXTRACT_WORKERS=2))))
     with HostileServer() as srv:
         docs = _kill_site(srv)
@@ -251,7 +254,7 @@ def test_killed_extraction_worker_is_replaced_and_failures_recorded(tmp_path, mo
         failed = con.execute("SELECT url, error, snapshot_sha256 IS NOT NULL FROM fetches "
                              "WHERE error LIKE 'extract_failed%'").fetchall()
         status = con.execute("SELECT status FROM runs").fetchone()[0]
-        # what to look at when this fails (it once did in CI under load): every row, not a set diff
+        # what to look at when this fails: every row, not a set diff
         evidence = {"documents": con.execute("SELECT doc_type, url, final_url, left(text, 60) FROM documents "
                                              "ORDER BY doc_type").fetchall(),
                     "fetches": con.execute("SELECT url, status, error, bytes, attempts FROM fetches "
