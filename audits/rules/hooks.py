@@ -185,7 +185,26 @@ def extension_context(seg: Segment, headings: int = 1) -> str:
     return " ".join(p for p in parts if p)
 
 
-def synthetic_concept(seg: Segment) -> str | None:
+def items_under(seg: Segment, ctx) -> list[str]:
+    """The list items introduced by `seg` when it is a lead-in ("… any content (real or AI-generated):")."""
+    if ctx is None or not seg.text.rstrip(" *_").endswith(":"):
+        return []
+    index = getattr(ctx, "_items_by_lead", None)
+    if index is None:
+        index = {}
+        for s in ctx.segments:
+            if s.is_item and s.leads:
+                index.setdefault((s.doc, s.leads[-1]), []).append(s.text)
+        ctx._items_by_lead = index
+    key = " ".join(seg.text.split())
+    out: list[str] = []
+    for (doc, lead), items in index.items():
+        if doc == seg.doc and key and key in " ".join(lead.split()):
+            out += items
+    return out[:40]
+
+
+def synthetic_concept(seg: Segment, ctx=None) -> str | None:
     text = seg.text
     m = C.nudify.search(text)
     if m:
@@ -193,6 +212,10 @@ def synthetic_concept(seg: Segment) -> str | None:
     syn = C.synthetic.search(text)
     if not syn:
         return None
+    # a lead-in that extends the whole list below it to AI-generated or altered content
+    for item in items_under(seg, ctx):
+        if ncii_concept_text(item):
+            return f"synthetic '{syn.group(0)}' applies to the list below it, which covers intimate imagery without consent"
     sexual = C.intimate_imagery.search(text) or C.sexual.search(text)
     person = ncii_concept_text(text) or C.real_person.search(text) or C.consent.search(text)
     if sexual and person:
@@ -206,7 +229,7 @@ def synthetic_concept(seg: Segment) -> str | None:
 
 @hook("synthetic_concept", "nudify tools, or synthetic media + sexual content + a person in the clause, or a synthetic-media clause extending an intimate-imagery rule stated just before")
 def _synthetic_concept(seg, ctx, b):
-    c = synthetic_concept(seg)
+    c = synthetic_concept(seg, ctx)
     if not c:
         return None
     return {"concept": c, "extends": "extends" in c, "deepfake_or_nudify": "deepfake" in c.lower() or "nudif" in c.lower()}
@@ -238,9 +261,87 @@ def _creation_concept(seg, ctx, b):
         syn = synthetic_concept(seg)
         if syn and "extends" not in syn:
             concept = syn
+    if not concept and seg.prev and re.search(r"\b(?:said|such|this|that|these|those) (?:content|material|images?|imagery|videos?|media)\b", text, re.I):
+        prev = ncii_concept_text(seg.prev)
+        if prev:
+            concept = f"{prev} (the rule just before, which this clause continues)"
     if not concept:
         return None
     return {"verb": cm.group(0), "concept": concept}
+
+
+_CONTINUATION = re.compile(r"^\s*(?:including|such as|especially|in particular|for example|e\.g\.|namely|whether|with|by|using|to|in order)\b", re.I)
+
+
+def list_chunks(text: str) -> list[tuple[int, int]]:
+    """Spans of the items of an inline list ("a, b, the selling of drugs, or d"): the clause split at
+    commas and semicolons, a chunk that continues the one before ("including …", "with …") joined
+    to it. One span (the whole text) when the clause is not a list of three or more items."""
+    cuts = [m.start() for m in re.finditer(r"[,;](?![^()]*\))", text)]
+    if len(cuts) < 2:
+        return [(0, len(text))]
+    spans, start = [], 0
+    for c in cuts + [len(text)]:
+        spans.append((start, c))
+        start = c + 1
+    merged: list[tuple[int, int]] = []
+    for a, z in spans:
+        if merged and _CONTINUATION.match(text[a:z]):
+            merged[-1] = (merged[-1][0], z)
+        else:
+            merged.append((a, z))
+    return merged
+
+
+def tied_in_list(text: str, word: re.Pattern, other: re.Pattern) -> bool:
+    """Some occurrence of `word` shares its inline-list item with `other` (or the clause is no list)."""
+    spans = list_chunks(text)
+    if len(spans) == 1:
+        return True
+    # coordinated verbs share the object of the last one ("request, trade or sell nude images"):
+    # a chunk of at most three words holding `word` joins the next chunk when that one holds `word` too
+    joined: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        a, z = spans[i]
+        while i + 1 < len(spans) and len(re.findall(r"\w+", text[a:z])) <= 3 and word.search(text, a, z) \
+                and word.search(text, *spans[i + 1]):
+            i += 1
+            z = spans[i][1]
+        joined.append((a, z))
+        i += 1
+    spans = joined
+    for m in word.finditer(text):
+        for a, z in spans:
+            if a <= m.start() < z and other.search(text, a, z):
+                return True
+    return False
+
+
+_IMAGERY_TIE: dict[int, re.Pattern] = {}
+
+
+def _imagery_tie() -> re.Pattern:
+    """Imagery words, NCII names, sexual words and back-references ("said content", "such images")."""
+    key = id(C.intimate_imagery)
+    pat = _IMAGERY_TIE.get(key)
+    if pat is None:
+        parts = [C.intimate_imagery.pattern, C.strong_ncii.pattern, C.sexual.pattern, C.nudify.pattern, C.imagery_word.pattern,
+                 r"\b(?:said|such|this|that|these|those|the) (?:content|material|images?|imagery|videos?|media)\b"]
+        pat = _IMAGERY_TIE[key] = re.compile("|".join(f"(?:{p})" for p in parts), re.I)
+    return pat
+
+
+@hook("threat_outside_imagery_item", "the clause is an inline list and no threat word shares a list item with intimate imagery ('revenge porn, blackmail, intimidation')")
+def _threat_outside(seg, ctx, b):
+    return not tied_in_list(seg.text, C.threat, C.intimate_imagery)
+
+
+@hook("verb_outside_imagery_item", "the clause is an inline list and the making/selling verb sits in a list item of its own, about something else ('the selling of drugs')")
+def _verb_outside(seg, ctx, b):
+    if not b.get("verb"):
+        return False
+    return not tied_in_list(seg.text, C.create, _imagery_tie())
 
 
 @hook("camera_without_consent", "a filming/photographing verb with neither lack of consent nor secrecy in the clause")
@@ -254,7 +355,11 @@ def csam_concept_text(text: str) -> str | None:
     m = C.csam_strong.search(text)
     if m:
         return f"'{m.group(0)}'"
-    for part in re.split(r";|\s-\s", text):
+    parts = re.split(r";|\s-\s", text)
+    chunks = list_chunks(text)
+    if len(chunks) > 2:                   # an inline list: each item on its own too ("…, pornography that depicts minors, …")
+        parts += [text[a:z] for a, z in chunks]
+    for part in parts:
         part = C.audience.sub(" ", part)      # children as the audience of content are not depicted
         mi = C.minors.search(part)
         if mi:
@@ -301,6 +406,9 @@ def _synthetic_csam_concept(seg, ctx, b):
         return {"why": f"{concept} + non-real depiction '{nr}'", "direct": True}
     around = extension_context(seg, headings=2)
     if not (around and csam_concept_text(around)):
+        if any(csam_concept_text(item) for item in items_under(seg, ctx)):
+            return {"why": f"non-real depiction '{nr}' applies to the list below it, which covers child sexual content",
+                    "direct": False, "extends": True}
         return None
     return {"why": f"non-real depiction '{nr}' extends the child-sexual-content rule", "direct": False, "extends": True}
 
@@ -367,6 +475,13 @@ def _plain(text: str) -> str:
     return C.md_link.sub(lambda m: m.group(1), text)
 
 
+_ADMIN_NOTICE = re.compile(
+    r"\b(?:cancel\w*|withdraw (?:your |their )?consent|(?:receiv\w*|send\w*) (?:electronic |e-?mail )?notices?|unsubscrib\w*|opt(?:-| )out"
+    r"|chang\w* (?:of|in|to) (?:your |the |their )?(?:\w+ ){0,2}(?:e-?mail )?address|new (?:e-?mail )?address"
+    r"|terminat\w* (?:your |this |the )?(?:account|subscription|agreement|contract)|(?:close|delete) (?:your |the )?account)\b", re.I)
+_ABOUT_CONTENT = re.compile(r"\b(?:abus\w*|violat\w*|illegal|unlawful|harm\w*|infring\w*|offensive|inappropriate|content|posts?|profiles?)\b", re.I)
+
+
 @hook("general_reporting", "a reporting word + a channel (link, address, button, form, 'select Report') + what is reported (in the clause, a question before it, or the heading of a how-to-report flow); not misuse of reports, technical/billing problems, reports to the police, reports the service sends, copyright-only routes rank lower")
 def _general_reporting(seg, ctx, b):
     text = seg.text
@@ -401,7 +516,12 @@ def _general_reporting(seg, ctx, b):
         return None            # reports the service sends out, not reports it receives
     if C.negated_fact.search(text) and not re.search(r"\byou (?:can|may)\b", text, re.I):
         return None
-    copyright_only = re.search(r"copyright|intellectual property|infring|dmca|trademark", text, re.I) and not C.beyond_ip.search(text)
+    if _ADMIN_NOTICE.search(plain) and not _ABOUT_CONTENT.search(plain):
+        return None            # notices about the user's own account or contract (cancel, change of address, consent to e-notices)
+    ip_words = r"copyright|intellectual property|infring|dmca|trademark"
+    copyright_only = (re.search(ip_words, text, re.I) or (seg.headings and re.search(ip_words, seg.headings[0], re.I)
+                                                          and not re.search(r"abuse|report|illegal|safety|community", seg.headings[0], re.I))) \
+        and not C.beyond_ip.search(text)
     instructive = re.search(r"\b(?:you (?:can|may|should)|please|to report|report (?:it|this|them|content|posts?|users?|profiles?|accounts?|violations?|any))\b", text, re.I)
     points = (0.5 if instructive else 0) + (0.3 if re.match(r"report|flag", rep.group(0).strip(), re.I) else -0.3) - (0.7 if copyright_only else 0)
     return {"report": rep.group(0).strip(), "channel": chan, "points": points, "copyright_only": bool(copyright_only)}
@@ -463,6 +583,11 @@ def _non_user_context(seg, ctx, b):
             report_ctx = True
     if not report_ctx:
         return None
+    if re.search(r"\b(?:without|provid\w*|giv\w*|send\w*|serv\w*) (?:\w+ ){0,2}(?:any )?individual(?:ised|ized)? notices?\b", text, re.I):
+        return None                      # notice given to people, not reports made by them
+    if m_text.lower().startswith("any individual") and re.search(
+            r"\bany individual (?:terms|agreements?|polic\w*|contracts?|plans?|services?)\b", text, re.I):
+        return None                      # "any Individual Terms of Use": an adjective, not a person
     if re.search(r"\bthird part(?:y|ies)\b", m_text, re.I) and not re.search(r"report|notice|complain", m_text, re.I):
         if not re.search(r"third part(?:y|ies)(?: \w+){0,4} (?:can|may) (?:\w+ ){0,2}(?:report|submit|file|notify|send)", text, re.I):
             return None
