@@ -503,9 +503,18 @@ def _general_reporting(seg, ctx, b):
                 obj = C.report_object.search(c)
                 if obj:
                     break
+    if not obj and C.ui_pick.search(text) and seg.is_item and any(C.report_core.search(h) for h in seg.headings[-1:] + seg.leads[-1:]):
+        obj = rep               # "### How to report / 2. Long-press it and choose Report."
     if not obj and not C.linkish.search(text):
         return None
     plain = _plain(text)
+    if re.search(r"\b(?:for more (?:on|about|information|details)|to learn more|learn more about|read more about|more information about)\b", plain, re.I) \
+            and not any(re.search(r"report|flag|form|abuse|submit|notice|complain", lbl or "", re.I) for lbl, _ in links(text)) \
+            and not re.search(r"@|\b(?:you can|to report|please (?:report|contact|email|use))\b", plain, re.I):
+        return None            # a page to read about reports, not a way to make one
+    if re.match(r"\s*reported\b", plain, re.I) and isinstance(chan, str) and re.fullmatch(r"team|department|officer|agent", chan, re.I) \
+            and not re.search(r"\b(?:you (?:can|may)|to report|please|contact)\b", plain, re.I):
+        return None            # how reports are handled by staff, not how to make one
     if C.misuse.search(plain) or C.not_content.search(plain) or C.user_to_police.search(plain):
         return None
     if re.search(r"\b(?:flagged|reported|removed|restricted|suspended|actioned) (?:\w+ )?(?:incorrectly|in error|by mistake|wrongly|mistakenly|unfairly)\b", plain, re.I):
@@ -830,7 +839,7 @@ def _provenance(seg, ctx, b):
     circ = C.circumvent.search(text)
     if re.search(r"copyright|trademark|proprietary (?:notices?|rights)", text, re.I) and not re.search(r"provenance|c2pa|credential|synthid|output|generat|ai\b", text, re.I):
         return None
-    if circ and re.search(r"\b(?:not|never|no)\b|prohibit|agree|may not|must not", text, re.I):
+    if circ and (re.search(r"\b(?:not|never|no)\b|prohibit|agree|may not|must not", text, re.I) or prohibition(seg)):
         return {"base": 3.5, "what": f"forbids removing provenance marks ('{m.group(0)}')"}
     if C.output.search(text) and C.service_acts.search(text) and not (C.user_disclose.search(text) and not re.search(r"\bwe\b", text, re.I)):
         return {"base": 3.0, "what": f"outputs carry provenance ('{m.group(0)}')"}
