@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audits import rubric
-from riskaudit.core.clock import now_utc
+from riskaudit.core.clock import iso, now_utc
 from riskaudit.core.errors import UserError
 from riskaudit.core.hashing import sha256_hex
 from riskaudit.core.text import is_web_url
@@ -338,7 +338,7 @@ def apply_to_services(ctx: Context, services: list[dict[str, Any]], *, reviewed_
         decisions: dict[str, bool | None] = {}
         for e in s["elements"]:
             f = ctx.findings.get((s["target_id"], e["id"]))
-            if f is None:
+            if f is None or not f["applicable"]:
                 decisions[e["id"]] = e["met"]
                 continue
             rev = summary(f)
@@ -411,7 +411,8 @@ def add_reply(con: Connection, ctx: Context, target_id: str, element: str | None
 def log(con: Connection, target_id: str | None = None) -> list[dict[str, Any]]:
     """Every review action and reply, in the order recorded."""
     rows = [{"at": a["acted_at"], "kind": "review", "who": a["reviewer"], "target_id": a["target_id"],
-             "element": a["element"], "what": a["decision"] + ("" if a["decision"] == "confirm" else f" ({met_label(a['met'])})"),
+             "element": a["element"],
+             "what": f"confirm ({met_label(a['met'])})" if a["decision"] == "confirm" else f"set {met_label(a['met'])}",
              "detail": a["reason"] or "", "via": a["via"] or "", "quotes": len(a["quotes"])}
             for a in store.actions(con, target_id)]
     rows += [{"at": r["recorded_at"], "kind": "reply", "who": r["recorded_by"], "target_id": r["target_id"],
@@ -419,4 +420,6 @@ def log(con: Connection, target_id: str | None = None) -> list[dict[str, Any]]:
               "via": r["link"] or "", "quotes": 0}
              for r in store.replies(con) if target_id is None or r["target_id"] == target_id]
     rows.sort(key=lambda r: (r["at"], r["kind"]))
+    for r in rows:
+        r["at"] = iso(r["at"])
     return rows

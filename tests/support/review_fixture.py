@@ -26,7 +26,8 @@ PIXEL_TERMS = (
     "You can appeal any moderation decision from your account page.\n")
 PIXEL_SAFETY = (
     "Safety Centre\n\n"
-    "We work with partners to keep our community safe.\n\n"
+    "We work with partners, researchers and support groups to keep our community safe, and we publish guidance "
+    "for people who are worried about their images being shared online.\n\n"
     "Victims can request removal of intimate images through our privacy form.\n")
 STACK_AUP = (
     "Acceptable Use Policy\n\n"
