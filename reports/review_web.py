@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote as urlquote
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server as _wsgi_server
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+from wsgiref.simple_server import make_server as _wsgi_server
 
 import bottle
 from jinja2 import Environment, PackageLoader, select_autoescape
