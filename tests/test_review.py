@@ -120,7 +120,7 @@ def test_reviewed_only_scores_only_reviewed_findings(db, tmp_path):
     assert "pending review (not scored)" in html and "--reviewed-only" in html
 
 
-def test_changed_document_makes_its_review_stale_with_a_diff(db):
+def test_changed_document_makes_its_review_stale_with_a_diff(db, capsys):
     _review(db, "pixelboard", "ncii_prohibited", "ana", "confirm")                   # relies on the terms page
     _review(db, "pixelboard", "ncii_reporting_channel", "ana", "not_met", OVERRIDE_REASON,
             [REPLY_CHANNEL_QUOTE])                                                 # relies on the safety page
@@ -142,6 +142,14 @@ def test_changed_document_makes_its_review_stale_with_a_diff(db):
     assert ctx.findings[("stackhost", "abuse_contact_published")]["state"] == "confirmed"
     q = review.queue(ctx)
     assert (q[0]["target_id"], q[0]["element"], q[0]["state"]) == ("pixelboard", "ncii_prohibited", "stale")
+    capsys.readouterr()
+    assert main(["review", "queue", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "pixelboard/ncii_prohibited: what changed in Terms of Service" in out
+    assert "+You may not share intimate images of another person without their consent, unless they are a public figure." in out
+    assert main(["review", "queue", "--db", str(db), "--format", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)["queue"][0]
+    assert first["state"] == "stale" and "public figure" in first["diffs"][0]["diff"]
     # confirming it again against the new text brings it back
     _review(db, "pixelboard", "ncii_prohibited", "ana", "confirm")
     assert _ctx(db).findings[("pixelboard", "ncii_prohibited")]["state"] == "confirmed"
@@ -327,3 +335,44 @@ def test_queue_cli_and_errors(db, tmp_path, capsys):
     assert "use a .csv or .xlsx" in capsys.readouterr().err
     assert main(["review", "import", str(tmp_path / "none.csv"), "--db", str(db), "--reviewer", "x"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_review_page_refuses_foreign_hosts_and_forms_without_the_token(db):
+    import threading
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from reports.review_web import make_server
+
+    srv = make_server(db, port=0, reviewer="ana")
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{srv.server_address[1]}"
+
+    def status(path, data=None, headers=None):
+        req = urllib.request.Request(base + path, data=data, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req) as r:
+                return r.status, r.read().decode(), dict(r.headers)
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(), dict(exc.headers)
+
+    try:
+        code, page, headers = status("/f/pixelboard/ncii_prohibited")
+        assert code == 200 and "script-src 'nonce-" in headers["Content-Security-Policy"]
+        assert "Stackhost &lt;b&gt;Host&lt;/b&gt;" in status("/")[1]
+        assert status("/", headers={"Host": "evil.example"})[0] == 403             # DNS rebinding
+        form = {"reviewer": "ana", "decision": "confirm"}
+        assert status("/f/pixelboard/ncii_prohibited/review", urllib.parse.urlencode(form).encode())[0] == 403
+        token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
+        data = urllib.parse.urlencode(dict(form, token=token)).encode()
+        assert status("/f/pixelboard/ncii_prohibited/review", data, {"Origin": "http://evil.example"})[0] == 403
+        assert _actions(db) == []
+        code, page, _ = status("/f/pixelboard/ncii_prohibited/review", data, {"Origin": base})
+        assert code == 200 and 'id="state">confirmed' in page             # followed the 303 back to the finding
+        assert status("/f/pixelboard/ncii_prohibited/review")[0] in (404, 405)   # no change by GET
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=10)

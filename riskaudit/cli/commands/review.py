@@ -13,6 +13,7 @@ import sys
 from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db, add_format, add_out, add_run
 from riskaudit.cli.output import as_csv, as_json, as_table, write
+from riskaudit.core.text import terminal_safe
 from riskaudit.stages import review as review_stage
 from riskaudit.stages import review_sheet
 from riskaudit.store import connect, connect_for_reading
@@ -29,7 +30,8 @@ def run_queue(args) -> int:
         con.close()
     rows = [{"target_id": f["target_id"], "service": f["service"], "element": f["element"], "category": f["category"],
              "machine": review_stage.met_label(f["met"]), "state": f["state"], "why": f["why"],
-             "needs_review": f.get("needs_review"), "margin": f.get("margin")}
+             "needs_review": f.get("needs_review"), "margin": f.get("margin"),
+             "diffs": [d for r in f["reviews"] for d in r.diffs]}
             for f in review_stage.queue(ctx, args.limit)]
     p = ctx.progress()
     if args.format == "json":
@@ -38,7 +40,10 @@ def run_queue(args) -> int:
         write(as_csv(rows, QUEUE_COLUMNS + ["needs_review", "margin"]), args.out)
     else:
         head = f"run {ctx.run_id}: {p['reviewed']} of {p['total']} findings reviewed; {len(rows)} listed, most useful first\n"
-        write(head + as_table(rows, QUEUE_COLUMNS), args.out)
+        diffs = "".join(f"\n{r['target_id']}/{r['element']}: what changed in {d['document']}\n"
+                        + "\n".join(terminal_safe(line) for line in d["diff"].splitlines()) + "\n"
+                        for r in rows for d in r["diffs"])
+        write(head + as_table(rows, QUEUE_COLUMNS) + diffs, args.out)
     return 0
 
 
