@@ -196,6 +196,8 @@ def test_validation_of_a_review(db):
         ctx.prepare("pixelboard", "hash_matching", reviewer="ana", decision="met", reason="x")
     with pytest.raises(UserError, match="unknown target"):
         ctx.prepare("nope", "hash_matching", reviewer="ana", decision="confirm")
+    with pytest.raises(UserError, match="does not apply to a social service"):
+        ctx.prepare("pixelboard", "provenance_marking", reviewer="ana", decision="confirm")
     with pytest.raises(UserError, match="unknown element"):
         ctx.prepare("pixelboard", "nope", reviewer="ana", decision="confirm")
     row = ctx.prepare("pixelboard", "ncii_prohibited", reviewer="ana", decision="confirm")

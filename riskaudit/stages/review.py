@@ -214,6 +214,9 @@ class Context:
         if not reviewer:
             raise UserError("reviewer name missing: pass --reviewer NAME (or fill in the reviewer field)")
         f = self.finding(target_id, element)
+        if not f["applicable"]:
+            raise UserError(f"{target_id}/{element}: the element does not apply to a {f['kind']} service "
+                            "(nothing to review)")
         decision = (decision or "").strip().lower().replace(" ", "_").replace("-", "_")
         if decision not in DECISIONS:
             raise UserError(f"unknown decision {decision!r}: use one of {', '.join(DECISIONS)}")
