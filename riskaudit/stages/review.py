@@ -304,7 +304,7 @@ def queue(ctx: Context, limit: int | None = None) -> list[dict[str, Any]]:
         elif f["state"] == "disputed":
             rank, why = 2, f["label"]
         elif f["met"] is False and f["category"] in HIGH_IMPACT_CATEGORIES:
-            rank, why = 3, f"high impact: not met on a {f['category']} element"
+            rank, why = 3, f"high impact: not met ({f['category']} element)"
         else:
             rank, why = 4, "machine decision"
         out.append(dict(f, rank=rank, why=why))
