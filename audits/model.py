@@ -48,6 +48,7 @@ class ElementResult:
     hooks: list[str] = field(default_factory=list)       # named hooks that rule called (audits/rules/hooks.py)
     concepts: dict[str, str] = field(default_factory=dict)  # concepts matched in the best quote -> matched text
     quote_rules: list[str] = field(default_factory=list)   # the rule behind each evidence quote
+    review: dict[str, Any] | None = None   # a person's review (riskaudit.stages.review.summary); met is then the reviewed decision
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"met": self.met, "evidence": [e.to_json() for e in self.evidence]}
@@ -57,6 +58,8 @@ class ElementResult:
             out["rule"] = self.rule
             if self.hooks:
                 out["hooks"] = list(self.hooks)
+        if self.review:
+            out["review"] = dict(self.review)
         return out
 
 

@@ -117,9 +117,13 @@ def render_brief(data: dict[str, Any], generated_at) -> str:
         f"{fmt_time(data['run']['started_at'])} and finished {fmt_time(data['run']['finished_at'])}; "
         f"scored with rubric version {md(versions)}. Every finding below is backed by quotes in report.html.",
         "",
-        "## Top findings",
         "",
     ]
+    if data.get("review"):
+        lines[-1:] = ["", f"Review: {md(data['review']['text'])}"
+                      + ("; built with --reviewed-only (findings without a review are pending, not scored)."
+                         if data["review"]["reviewed_only"] else "."), ""]
+    lines += ["## Top findings", ""]
     not_assessed = data.get("not_assessed", [])
     if not_assessed:
         why = ", ".join(f"{md(k)} {n}" for k, n in data.get("not_assessed_why", []))

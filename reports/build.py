@@ -40,7 +40,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def build_report(db_path: str, out_dir: str, run_id: int | None = None, *, redact_urls: bool = False,
-                 generated_at: _dt.datetime | None = None) -> Path:
+                 generated_at: _dt.datetime | None = None, reviewed_only: bool = False) -> Path:
     """Write report.html and the exports into `out_dir`; return the path of report.html."""
     db = Path(db_path)
     if not db.is_file():
@@ -55,7 +55,8 @@ def build_report(db_path: str, out_dir: str, run_id: int | None = None, *, redac
     generated_at = generated_at or now_utc().replace(microsecond=0)
     con = connect_for_reading(db)
     try:
-        data = load_report_data(con, run_id, db_label=str(db), redact_urls=redact_urls)
+        data = load_report_data(con, run_id, db_label=str(db), redact_urls=redact_urls,
+                                 reviewed_only=reviewed_only)
     finally:
         con.close()
     html_path = out / "report.html"

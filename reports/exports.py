@@ -31,10 +31,13 @@ SCORES_SCHEMA = pa.schema([
     ("grade", pa.string()), ("P", pa.float64()), ("R", pa.float64()), ("T", pa.float64()), ("A", pa.float64()),
     ("rubric_version", pa.string()), ("run_id", pa.int64()),
     ("status", pa.string()), ("not_assessed_reason", pa.string()),
+    ("machine_score", pa.float64()), ("machine_grade", pa.string()),
 ])
 ELEMENTS_SCHEMA = pa.schema([
     ("service", pa.string()), ("element", pa.string()), ("category", pa.string()), ("met", pa.bool_()),
     ("quote_count", pa.int64()),
+    ("machine_met", pa.bool_()), ("review_state", pa.string()), ("reviewed_by", pa.string()),
+    ("reviewed_at", pa.string()), ("review_reason", pa.string()), ("review", pa.string()),
 ])
 EVIDENCE_SCHEMA = pa.schema([
     ("service", pa.string()), ("element", pa.string()), ("document", pa.string()), ("url", pa.string()),
@@ -58,17 +61,29 @@ def score_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [{"service": s["service"], "id": s["target_id"], "kind": s["kind"], "score": s["score"],
              "grade": s["grade"], **{c: s["categories"][c] for c in ("P", "R", "T", "A")},
              "rubric_version": s["rubric_version"], "run_id": data["run_id"], "status": "assessed",
-             "not_assessed_reason": None} for s in data["services"]]
+             "not_assessed_reason": None, "machine_score": s.get("machine_score", s["score"]),
+             "machine_grade": s.get("machine_grade", s["grade"])} for s in data["services"]]
     rows += [{"service": s["service"], "id": s["target_id"], "kind": s["kind"], "score": None, "grade": None,
               "P": None, "R": None, "T": None, "A": None, "rubric_version": s["rubric_version"],
-              "run_id": data["run_id"], "status": "not_assessed", "not_assessed_reason": s["reason"]}
+              "run_id": data["run_id"], "status": "not_assessed", "not_assessed_reason": s["reason"],
+              "machine_score": None, "machine_grade": None}
              for s in data.get("not_assessed", [])]
     return rows
 
 
 def element_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"service": s["service"], "element": e["id"], "category": e["category"], "met": e["met"],
-             "quote_count": len(e["evidence"])} for s in data["services"] for e in s["elements"]]
+    """One row per service × element: `met` is the decision scored (the reviewed one when reviewed),
+    `machine_met` the machine's, and the review state, reviewers, date, reason and label."""
+    rows = []
+    for s in data["services"]:
+        for e in s["elements"]:
+            rev = e.get("review") or {}
+            rows.append({"service": s["service"], "element": e["id"], "category": e["category"], "met": e["met"],
+                         "quote_count": len(e["evidence"]), "machine_met": e.get("machine_met", e["met"]),
+                         "review_state": rev.get("state", "machine"), "reviewed_by": rev.get("reviewed_by") or None,
+                         "reviewed_at": rev.get("reviewed_at") or None, "review_reason": rev.get("reason") or None,
+                         "review": rev.get("label") or None})
+    return rows
 
 
 def evidence_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -92,10 +107,13 @@ def target_results(data: dict[str, Any]) -> list[TargetResult]:
     for s in data["services"]:
         elements = {}
         for e in s["elements"]:
+            rev = e.get("review")
             elements[e["id"]] = ElementResult(
                 element=e["id"], met=e["met"], hours=list(e["hours"]), reason=e["reason"],
                 evidence=[Evidence(document=q["document"], quote=q["quote"], url=q["url"], snapshot=q["snapshot"],
-                                   fetched_at=_iso(q["fetched_at"])) for q in e["evidence"]])
+                                   fetched_at=_iso(q["fetched_at"])) for q in e["evidence"]],
+                review={k: v for k, v in rev.items() if k not in ("replies", "pending")}
+                if rev and rev["state"] != "machine" else None)
         out.append(TargetResult(service=s["service"], id=s["target_id"], kind=s["kind"], score=s["score"],
                                 grade=s["grade"], categories=dict(s["categories"]), elements=elements,
                                 rubric_version=s["rubric_version"], rules_version=s.get("rules_version") or "",

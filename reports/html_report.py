@@ -17,8 +17,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from reports import svg
 from riskaudit.core.text import is_web_url
 
-STATUS_TEXT = {"met": "met", "not_met": "not met", "na": "n.a."}
-STATUS_SYMBOL = {"met": "✓", "not_met": "✗", "na": "–"}
+STATUS_TEXT = {"met": "met", "not_met": "not met", "na": "n.a.", "pending": "pending review"}
+STATUS_SYMBOL = {"met": "✓", "not_met": "✗", "na": "–", "pending": "?"}
 
 
 def fmt_time(value: Any) -> str:

@@ -166,7 +166,7 @@ def test_csv_exports(out):
     scores = read_csv(out / "scores.csv")
     assert [r["id"] for r in scores] == ["pixelboard", "velvet-lounge", "dreamforge", "amourly", "hostile", "stackhost"]
     assert list(scores[0]) == ["service", "id", "kind", "score", "grade", "P", "R", "T", "A", "rubric_version", "run_id",
-                               "status", "not_assessed_reason"]
+                               "status", "not_assessed_reason", "machine_score", "machine_grade"]
     assert scores[0]["score"] == "86.3" and scores[0]["run_id"] == "2" and scores[0]["A"] == ""
     elements = read_csv(out / "elements.csv")
     assert len(elements) == 6 * len(rubric.ELEMENTS)
@@ -174,7 +174,8 @@ def test_csv_exports(out):
     assert row["met"] == "" and row["quote_count"] == "0"
     row = next(r for r in elements if r["service"] == "Pixelboard" and r["element"] == "ncii_prohibited")
     assert row == {"service": "Pixelboard", "element": "ncii_prohibited", "category": "P", "met": "true",
-                   "quote_count": "2"}
+                   "quote_count": "2", "machine_met": "true", "review_state": "machine", "reviewed_by": "",
+                   "reviewed_at": "", "review_reason": "", "review": "machine"}
     evidence = read_csv(out / "evidence.csv")
     hostile = [r for r in evidence if r["service"].startswith("Evil")]
     assert any(r["url"] == "javascript:alert(1)" for r in hostile)

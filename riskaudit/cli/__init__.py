@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "rules",
     "cases",
     "report",
+    "review",
     "changes",
     "timeline",
     "import_ota",

@@ -35,6 +35,19 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+_INNER_NEUTRALISED = re.compile(r"(?<=[,;\r\n])(\"*)'(?=[=+\-@\t\r])")
+
+
+def csv_unsafe(value: Any) -> Any:
+    """Undo `csv_safe` on text read back from a file riskaudit wrote (e.g. a review sheet), so a
+    quote can be compared with the stored text it was taken from."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        value = value[1:]
+    return _INNER_NEUTRALISED.sub(r"\1", value)
+
+
 def csv_cell(value: Any) -> Any:
     if value is None:
         return ""

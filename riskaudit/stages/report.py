@@ -16,6 +16,7 @@ from audits import rubric
 from riskaudit.core.text import is_web_url
 from riskaudit.stages import cases as case_stage
 from riskaudit.stages import history
+from riskaudit.stages import review as review_stage
 from riskaudit.store import Connection
 from riskaudit.store import cases as case_store
 from riskaudit.store import report as q
@@ -231,8 +232,11 @@ def _why(not_assessed: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def load_report_data(con: Connection, run_id: int | None = None, *,
-                     db_label: str = "the database", redact_urls: bool = False) -> dict[str, Any]:
-    """Everything the report shows for one scored run, as plain dicts in a fixed order."""
+                     db_label: str = "the database", redact_urls: bool = False,
+                     reviewed_only: bool = False) -> dict[str, Any]:
+    """Everything the report shows for one scored run, as plain dicts in a fixed order. Reviewed
+    decisions replace the machine's (`riskaudit.stages.review`); with `reviewed_only`, findings
+    without a review are pending and not scored."""
     q.use_utc(con)
     run_id = resolve_scored_run(con, run_id, db_label)
     run = q.run_info(con, run_id)
@@ -326,6 +330,9 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
             "change": change,
         })
 
+    review = review_stage.apply_to_services(review_stage.load(con, run_id, db_label), services,
+                                            reviewed_only=reviewed_only)
+    services.sort(key=lambda s: (-(s["score"] or 0.0), s["service"].casefold(), s["target_id"]))
     not_assessed.sort(key=lambda s: (s["service"].casefold(), s["target_id"]))
     rubric_versions = sorted({s["rubric_version"] for s in services if s["rubric_version"]})
     totals = {
@@ -369,5 +376,5 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
         "rubric_mismatch": any(v != rubric.RUBRIC_VERSION for v in rubric_versions),
         "services": services, "not_assessed": not_assessed, "not_assessed_why": _why(not_assessed),
         "kinds": kinds, "totals": totals, "coverage": coverage,
-        "response": response, "changes": changes,
+        "response": response, "changes": changes, "review": review,
     }

@@ -13,6 +13,7 @@ Modules, one per area, each a set of functions taking an open connection:
   cases                  case logs and the aggregates the survival analysis needs
   history                document versions, changes, element states and flips
   report                 read-only queries that assemble a report
+  reviews                the append-only review log, replies, and the review queue's query
 The store has one writer at a time (DuckDB's rule); read-only commands open it read-only.
 """
 from __future__ import annotations

@@ -6,6 +6,7 @@ from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db, add_format, add_out, add_run
 from riskaudit.core.clock import now_utc
 from riskaudit.core.errors import UserError
+from riskaudit.stages import review as review_stage
 from riskaudit.stages.score import load_results
 from riskaudit.store import connect
 from riskaudit.store.runs import latest_scored_run
@@ -20,6 +21,7 @@ def run(args) -> int:
         results = load_results(con, run_id)
         if not results:
             raise UserError(f"{args.db}: run {run_id} has no scores; run `riskaudit score --db {args.db} --run {run_id}` first")
+        review_stage.apply_to_results(review_stage.load(con, run_id, args.db), results)   # reviewed decisions count
     finally:
         con.close()
     write_results(results, args.format, args.out, now_utc().isoformat(timespec="seconds"))
