@@ -14,7 +14,7 @@ from dataclasses import replace
 from audits import rubric
 from audits.model import Document, ElementResult, Evidence, TargetResult
 from audits.rules import RuleSet, activate, load_rules
-from audits.rules.interpreter import Context, ElementRule, Hit, apply_rule, derive, near_miss
+from audits.rules.interpreter import Context, ElementRule, Hit, apply_rule, derive, exclusion_fired, near_miss
 from audits.segment import Segment, segment_documents
 
 MAX_QUOTES = 3
@@ -108,6 +108,37 @@ def _not_met_reason(rule: ElementRule, segments: list[Segment], ctx: Context) ->
             if why:
                 return f"not met: {why} (e.g. \"{_short(seg.text)}\")"
     return "not met: " + rule.data["not_met"]
+
+
+# A "met" decided by one quote whose rule scored below this is weak (scores: docs/rules.md; a way's
+# base score is 2.5-4 plus up to ~1 for a short, self-contained sentence in a rule's voice).
+WEAK_SINGLE_SCORE = 3.5
+
+
+def margin_met(hits: list[Hit], best: list[Hit]) -> tuple[str, bool]:
+    """(margin, needs_review) of a "met": how many distinct clauses support it and how strong the best is."""
+    distinct = len({" ".join(h.seg.text.split()).lower() for h in hits})
+    top = best[0]
+    derived = "/derived-from-" in top.rule
+    if distinct >= 2 and not derived:
+        return f"{distinct} clauses support it (best: {top.rule}, score {top.score:.1f})", False
+    weak = top.score < WEAK_SINGLE_SCORE or derived
+    what = "derived from another element" if derived else "one clause only"
+    return f"{what} ({top.rule}, score {top.score:.1f}{'; weak' if weak else ''})", weak
+
+
+def margin_not_met(rule: ElementRule, segments: list[Segment], ctx: Context, reason: str, nav: set[int]) -> tuple[str, bool]:
+    """(margin, needs_review) of a "not met": an exclusion that fired or a near miss make it a close call."""
+    link_ok = bool(rule.data.get("link_only_lines"))
+    for seg in segments:
+        if not gate_open(rule, seg) or (id(seg) in nav and not link_ok):
+            continue
+        fired = exclusion_fired(rule, seg, ctx)
+        if fired:
+            return f"{fired} on \"{_short(seg.text, 100)}\"", True
+    if reason.startswith("not met: ") and reason[len("not met: "):] != rule.data["not_met"]:
+        return "near miss: " + reason[len("not met: "):], True
+    return "no clause came close", False
 
 
 class _Recorder:
@@ -226,9 +257,13 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
                                 hooks=list(dict.fromkeys(best[0].hooks)), concepts=dict(best[0].concepts))
             res.quote_hours = [list(h.hours) for h in best]  # hours found in each quote (response time)
             res.quote_rules = [h.rule for h in best]
+            res.margin, res.needs_review = margin_met(raw.get(el.id, []), best)
             elements[el.id] = res
         else:
-            elements[el.id] = ElementResult(el.id, False, reason=_not_met_reason(rs.elements[el.id], segments, ctx))
+            reason = _not_met_reason(rs.elements[el.id], segments, ctx)
+            res = ElementResult(el.id, False, reason=reason)
+            res.margin, res.needs_review = margin_not_met(rs.elements[el.id], segments, ctx, reason, nav)
+            elements[el.id] = res
     decisions = {k: v.met for k, v in elements.items()}
     score = rubric.overall_score(decisions)
     return TargetResult(service=service, id=target_id, kind=kind, score=score, grade=rubric.grade(score),

@@ -49,6 +49,10 @@ class ElementResult:
     concepts: dict[str, str] = field(default_factory=dict)  # concepts matched in the best quote -> matched text
     quote_rules: list[str] = field(default_factory=list)   # the rule behind each evidence quote
     review: dict[str, Any] | None = None   # a person's review (riskaudit.stages.review.summary); met is then the reviewed decision
+    # how close the decision came to flipping (which exclusion fired, which near miss, how many quotes)
+    # and whether a person should look at it first (near misses, exclusions, weak single quotes)
+    margin: str = ""
+    needs_review: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"met": self.met, "evidence": [e.to_json() for e in self.evidence]}
@@ -58,6 +62,9 @@ class ElementResult:
             out["rule"] = self.rule
             if self.hooks:
                 out["hooks"] = list(self.hooks)
+        if self.met is not None:
+            out["margin"] = self.margin
+            out["needs_review"] = bool(self.needs_review)
         if self.review:
             out["review"] = dict(self.review)
         return out

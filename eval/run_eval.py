@@ -56,6 +56,7 @@ def evaluate(corpus_dir: Path, kinds: Path, gold: dict) -> dict:
     agree = total = 0
     batches: dict[str, dict] = {}
     high = {"agree": 0, "total": 0}
+    review = {"flagged": 0, "wrong_flagged": 0}
     disagreements = []
     quotes_checked = 0
     for (service, element), row in sorted(gold.items()):
@@ -67,6 +68,8 @@ def evaluate(corpus_dir: Path, kinds: Path, gold: dict) -> dict:
             assert ev.quote in texts[service][ev.document], f"quote not verbatim in {service}/{ev.document}: {ev.quote!r}"
         ours, theirs = er.met, row["met"]
         total += 1
+        review["flagged"] += bool(er.needs_review)
+        review["wrong_flagged"] += bool(er.needs_review and ours != theirs)
         b = batches.setdefault(row["batch"], {"agree": 0, "total": 0, "services": set()})
         b["total"] += 1
         b["services"].add(service)
@@ -109,7 +112,7 @@ def evaluate(corpus_dir: Path, kinds: Path, gold: dict) -> dict:
             "batches": by_batch, "high_confidence_accuracy": high["agree"] / high["total"] if high["total"] else None,
             "macro_f1": sum(f1s) / len(f1s) if f1s else None,
             "elements": figures, "disagreements": disagreements, "quotes_checked": quotes_checked,
-            "seconds": round(elapsed, 2)}
+            "needs_review": review, "seconds": round(elapsed, 2)}
 
 
 def _f(v) -> str:
@@ -131,6 +134,11 @@ def print_report(name: str, res: dict, quiet: bool) -> None:
         for k, b in res["batches"].items():
             parts.append(f"{k} {b['accuracy']:.3f} ({b['services']} services)")
         print("by batch: " + "; ".join(parts))
+    nr = res.get("needs_review")
+    if nr and res["pairs"]:
+        wrong = len(res["disagreements"])
+        print(f"needs_review: {nr['flagged']} of {res['pairs']} decisions flagged ({nr['flagged'] / res['pairs']:.0%}); "
+              f"they hold {nr['wrong_flagged']} of the {wrong} disagreements")
     print(f"{'element':38} {'pos':>4} {'tp':>3} {'fp':>3} {'fn':>3}  {'P':>5} {'R':>5} {'F1':>5}")
     for e, c in res["elements"].items():
         print(f"{e:38} {c['positives']:>4} {c['tp']:>3} {c['fp']:>3} {c['fn']:>3}  {_f(c['precision']):>5} {_f(c['recall']):>5} {_f(c['f1']):>5}")

@@ -38,6 +38,7 @@ ELEMENTS_SCHEMA = pa.schema([
     ("quote_count", pa.int64()),
     ("machine_met", pa.bool_()), ("review_state", pa.string()), ("reviewed_by", pa.string()),
     ("reviewed_at", pa.string()), ("review_reason", pa.string()), ("review", pa.string()),
+    ("needs_review", pa.bool_()), ("margin", pa.string()),
 ])
 EVIDENCE_SCHEMA = pa.schema([
     ("service", pa.string()), ("element", pa.string()), ("document", pa.string()), ("url", pa.string()),
@@ -82,7 +83,9 @@ def element_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                          "quote_count": len(e["evidence"]), "machine_met": e.get("machine_met", e["met"]),
                          "review_state": rev.get("state", "machine"), "reviewed_by": rev.get("reviewed_by") or None,
                          "reviewed_at": rev.get("reviewed_at") or None, "review_reason": rev.get("reason") or None,
-                         "review": rev.get("label") or None})
+                         "review": rev.get("label") or None,
+                         "needs_review": e.get("needs_review") if e["met"] is not None or e.get("machine_met") is not None else None,
+                         "margin": e.get("margin") or None})
     return rows
 
 
@@ -110,6 +113,7 @@ def target_results(data: dict[str, Any]) -> list[TargetResult]:
             rev = e.get("review")
             elements[e["id"]] = ElementResult(
                 element=e["id"], met=e["met"], hours=list(e["hours"]), reason=e["reason"],
+                margin=e.get("margin") or "", needs_review=bool(e.get("needs_review")),
                 evidence=[Evidence(document=q["document"], quote=q["quote"], url=q["url"], snapshot=q["snapshot"],
                                    fetched_at=_iso(q["fetched_at"])) for q in e["evidence"]],
                 review={k: v for k, v in rev.items() if k not in ("replies", "pending")}
@@ -164,7 +168,7 @@ def _guarded(path: Path, write, *args) -> None:
 
 RESULT_CSV_COLUMNS = ["rubric_version", "service", "id", "kind", "score", "grade", "cat_P", "cat_R", "cat_T",
                       "cat_A", "element", "category", "met", "hours", "ordinal", "document", "url", "snapshot",
-                      "fetched_at", "quote", "status", "not_assessed_reason"]
+                      "fetched_at", "quote", "status", "not_assessed_reason", "needs_review", "margin"]
 
 
 def results_json(results: list[TargetResult], generated_at: str,
@@ -187,9 +191,10 @@ def result_rows(results: list[TargetResult]) -> list[list]:
     for r in sorted(results, key=lambda r: r.id):
         assessed = r.status == "assessed"
         cats = [_num(r.categories.get(c)) if assessed else None for c in "PRTA"]
-        tail = [r.status, None if assessed else r.reason]
         for el in rubric.ELEMENTS:
             er = r.elements[el.id]
+            tail = [r.status, None if assessed else r.reason,
+                    bool(er.needs_review) if er.met is not None else None, (er.margin or None) if er.met is not None else None]
             hours = " ".join(str(_num(h)) for h in er.hours) if el.id == "stated_response_time" else None
             head = [r.rubric_version, r.service, r.id, r.kind, _num(r.score) if assessed else None,
                     r.grade if assessed else None, *cats, el.id, el.category, er.met, hours or None]

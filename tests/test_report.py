@@ -175,7 +175,8 @@ def test_csv_exports(out):
     row = next(r for r in elements if r["service"] == "Pixelboard" and r["element"] == "ncii_prohibited")
     assert row == {"service": "Pixelboard", "element": "ncii_prohibited", "category": "P", "met": "true",
                    "quote_count": "2", "machine_met": "true", "review_state": "machine", "reviewed_by": "",
-                   "reviewed_at": "", "review_reason": "", "review": "machine"}
+                   "reviewed_at": "", "review_reason": "", "review": "machine",
+                   "needs_review": "false", "margin": ""}
     evidence = read_csv(out / "evidence.csv")
     hostile = [r for r in evidence if r["service"].startswith("Evil")]
     assert any(r["url"] == "javascript:alert(1)" for r in hostile)

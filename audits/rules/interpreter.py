@@ -298,6 +298,29 @@ def apply_rule(rule: ElementRule, seg: Segment, ctx: Context) -> Hit | None:
     return None
 
 
+def exclusion_fired(rule: ElementRule, seg: Segment, ctx: Context) -> str | None:
+    """The exclusion that stopped a way which otherwise holds on `seg` ("way 'x': unless flag copyright_only"),
+    or None. Used for the decision margin of a "not met"."""
+    data = rule.data
+    for way in data["ways"]:
+        unless = _as_list(way.get("unless"))
+        hooks_off = _as_list(way.get("unless_hook"))
+        if not unless and not hooks_off:
+            continue
+        bare = {k: v for k, v in way.items() if k not in ("unless", "unless_hook", "stop")}
+        b: dict[str, Any] = {}
+        if not _check({k: v for k, v in bare.items() if k in _CONDITION_KEYS}, seg, ctx, b, [], {}, data.get("prohibition_fallback")):
+            continue
+        for name in hooks_off:
+            if H.HOOKS[name][0](seg, ctx, b):
+                return f"way '{way['name']}' held but exclusion '{name}' fired"
+        for u in unless:
+            if _check(u, seg, ctx, dict(b), [], {}, None):
+                what = ", ".join(f"{k} {v}" for k, v in u.items())
+                return f"way '{way['name']}' held but exclusion ({what}) fired"
+    return None
+
+
 def near_miss(rule: ElementRule, seg: Segment, ctx: Context, gate_ok=None) -> str | None:
     for i, n in enumerate(_as_list(rule.data.get("near_miss"))):
         if gate_ok is not None and not gate_ok(rule.near_gates[i] if i < len(rule.near_gates) else None, seg):
@@ -354,4 +377,4 @@ def load_element_rule(path: Path, concepts: set[str], element_ids: set[str]) -> 
     return ElementRule(data["element"], str(path), data, loc, None, used_c, used_h)
 
 
-__all__ = ["Hit", "Context", "ElementRule", "apply_rule", "near_miss", "derive", "load_element_rule", "RuleError", "PhraseError"]
+__all__ = ["Hit", "Context", "ElementRule", "apply_rule", "near_miss", "exclusion_fired", "derive", "load_element_rule", "RuleError", "PhraseError"]

@@ -287,6 +287,8 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
                 "id": eid, "category": (row["category"] if row else (meta.category if meta else "?")),
                 "title": meta.title if meta else eid, "met": met, "status": _status(met),
                 "reason": reason, "hours": hours, "evidence": evidence.get((tid, eid), []),
+                "margin": (row.get("margin") or "") if row else "",
+                "needs_review": bool(row.get("needs_review")) if row else False,
             })
         h = health.get(tid, {"requests": 0, "fetched": 0, "robots_blocked": 0, "robots_urls": [],
                              "media_refused": 0, "failures": Counter()})

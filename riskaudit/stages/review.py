@@ -298,7 +298,7 @@ def queue(ctx: Context, limit: int | None = None) -> list[dict[str, Any]]:
         if not f["applicable"] or f["reviewed"]:
             continue
         if f["state"] == "machine" and f.get("needs_review"):
-            rank, why = 0, "machine: needs review" + (f" (margin {f['margin']})" if f.get("margin") else "")
+            rank, why = 0, "machine: needs review" + (f" ({f['margin']})" if f.get("margin") else "")
         elif f["state"] == "stale":
             rank, why = 1, "stale: " + "; ".join(s for r in f["reviews"] for s in r.stale)
         elif f["state"] == "disputed":
@@ -308,7 +308,7 @@ def queue(ctx: Context, limit: int | None = None) -> list[dict[str, Any]]:
         else:
             rank, why = 4, "machine decision"
         out.append(dict(f, rank=rank, why=why))
-    out.sort(key=lambda f: (f["rank"], str(f.get("margin") or "~"), f["service"].casefold(), f["target_id"]))
+    out.sort(key=lambda f: (f["rank"], f["service"].casefold(), f["target_id"]))   # stable: rubric order within a target
     return out[:limit] if limit else out
 
 

@@ -128,6 +128,8 @@ def _result_row(r: TargetResult) -> dict:
         elements.append({
             "element": el.id, "category": el.category, "met": er.met,
             "hours": list(er.hours) if timed else None, "reason": er.reason,
+            "margin": er.margin if er.met is not None else None,
+            "needs_review": bool(er.needs_review) if er.met is not None else None,
             "evidence": [{"document_id": ev.document_id, "document": ev.document, "url": ev.url,
                           "snapshot": ev.snapshot, "fetched_at": ev.fetched_at, "quote": ev.quote,
                           "hours": per_quote[i] if timed and i < len(per_quote) else None}
@@ -150,7 +152,8 @@ def load_results(con: Connection, run_id: int) -> list[TargetResult]:
             row = t["elements"].get(el.id) or {"met": None, "hours": None, "reason": "", "evidence": []}
             ev = [Evidence(document=q["document"], quote=q["quote"], url=q["url"], snapshot=q["snapshot"],
                            fetched_at=iso(q["fetched_at"]), document_id=q["document_id"]) for q in row["evidence"]]
-            er = ElementResult(el.id, row["met"], ev, hours=list(row["hours"] or []), reason=row["reason"] or "")
+            er = ElementResult(el.id, row["met"], ev, hours=list(row["hours"] or []), reason=row["reason"] or "",
+                               margin=row.get("margin") or "", needs_review=bool(row.get("needs_review")))
             er.quote_hours = [list(q["hours"] or []) for q in row["evidence"]]
             elements[el.id] = er
         cats = {c: t["categories"].get(c) for c in rubric.CATEGORIES}

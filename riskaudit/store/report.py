@@ -42,7 +42,7 @@ def scores(con: Connection, run_id: int) -> list[dict[str, Any]]:
 
 
 def element_results(con: Connection, run_id: int) -> list[dict[str, Any]]:
-    return dicts(con, "SELECT target_id, element, category, met, hours, reason FROM element_results WHERE run_id = ?",
+    return dicts(con, "SELECT target_id, element, category, met, hours, reason, margin, needs_review FROM element_results WHERE run_id = ?",
                  [run_id])
 
 

@@ -16,7 +16,7 @@ RESULT_TABLES = ("scores", "category_scores", "element_results", "evidence")
 
 def replace_results(con: Connection, run_id: int, targets: list[dict]) -> None:
     """Replace run `run_id`'s results. Each target dict: target_id, service, kind, rubric_version,
-    score, grade, categories {cat: score}, elements [{element, category, met, hours, reason,
+    score, grade, categories {cat: score}, elements [{element, category, met, hours, reason, margin, needs_review,
     evidence [{document_id, document, url, snapshot, fetched_at, quote, hours}]}], and optionally
     status ('assessed' | 'not_assessed'), not_assessed_reason and failed_documents [{...}]."""
     now = now_utc()
@@ -36,10 +36,10 @@ def replace_results(con: Connection, run_id: int, targets: list[dict]) -> None:
                     [[run_id, t["target_id"], c, v] for c, v in t["categories"].items()])
             for e in t["elements"]:
                 con.execute(
-                    "INSERT INTO element_results (run_id, target_id, element, category, met, hours, rubric_version, reason) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO element_results (run_id, target_id, element, category, met, hours, rubric_version, reason, "
+                    "margin, needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, t["target_id"], e["element"], e["category"], e["met"], e["hours"], t["rubric_version"],
-                     e["reason"]])
+                     e["reason"], e.get("margin"), e.get("needs_review")])
                 for i, ev in enumerate(e["evidence"], start=1):
                     con.execute(
                         "INSERT INTO evidence (run_id, target_id, element, ordinal, document_id, document, url, "
@@ -65,7 +65,7 @@ def load_results(con: Connection, run_id: int) -> list[dict]:
             "SELECT target_id, category, score FROM category_scores WHERE run_id = ?", [run_id]).fetchall():
         cats.setdefault(tid, {})[cat] = score
     elements: dict[str, dict[str, dict]] = {}
-    for row in _dicts(con, "SELECT target_id, element, category, met, hours, reason FROM element_results "
+    for row in _dicts(con, "SELECT target_id, element, category, met, hours, reason, margin, needs_review FROM element_results "
                            "WHERE run_id = ?", [run_id]):
         elements.setdefault(row.pop("target_id"), {})[row["element"]] = dict(row, evidence=[])
     for row in _dicts(con, "SELECT target_id, element, document_id, document, url, snapshot_sha256 AS snapshot, "

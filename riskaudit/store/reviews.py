@@ -1,9 +1,8 @@
 """Reviewed findings: the append-only review log, replies, and the reads the review stage needs.
 
 `review_actions` and `replies` are only ever inserted into (never updated or deleted): the log is
-the record. `findings` is the review queue's query; it uses `element_results.needs_review` and
-`element_results.margin` when the database has them (added by a later migration of the accuracy
-work) and NULL otherwise, detected with `duckdb_columns()`.
+the record. `findings` is the review queue's query; it reads the engine's `element_results.needs_review`
+and `element_results.margin` (migration 0008).
 """
 from __future__ import annotations
 
@@ -21,12 +20,6 @@ def _dicts(con: Connection, sql: str, params: list | None = None) -> list[dict[s
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
-
-
-def has_column(con: Connection, table: str, column: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? AND column_name = ?",
-        [table, column]).fetchone()[0])
 
 
 def add_actions(con: Connection, rows: list[dict[str, Any]]) -> list[int]:
@@ -72,12 +65,10 @@ def replies(con: Connection) -> list[dict[str, Any]]:
 
 def findings(con: Connection, run_id: int) -> list[dict[str, Any]]:
     """Every element result of the assessed targets of a run: target_id, service, kind, element,
-    category, met, reason, rubric_version, needs_review, margin (NULL when the columns are absent)."""
-    needs = "e.needs_review" if has_column(con, "element_results", "needs_review") else "CAST(NULL AS BOOLEAN)"
-    margin = "CAST(e.margin AS VARCHAR)" if has_column(con, "element_results", "margin") else "CAST(NULL AS VARCHAR)"
-    return _dicts(con, f"""
+    category, met, reason, rubric_version, needs_review, margin."""
+    return _dicts(con, """
         SELECT e.target_id, coalesce(t.name, s.service) AS service, coalesce(s.kind, t.kind) AS kind, e.element,
-               e.category, e.met, e.reason, e.rubric_version, {needs} AS needs_review, {margin} AS margin
+               e.category, e.met, e.reason, e.rubric_version, e.needs_review, e.margin
         FROM element_results e
         JOIN scores s ON s.run_id = e.run_id AND s.target_id = e.target_id
         LEFT JOIN targets t ON t.target_id = e.target_id
