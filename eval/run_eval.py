@@ -139,9 +139,14 @@ def print_report(name: str, res: dict, quiet: bool) -> None:
         wrong = len(res["disagreements"])
         print(f"needs_review: {nr['flagged']} of {res['pairs']} decisions flagged ({nr['flagged'] / res['pairs']:.0%}); "
               f"they hold {nr['wrong_flagged']} of the {wrong} disagreements")
-    print(f"{'element':38} {'pos':>4} {'tp':>3} {'fp':>3} {'fn':>3}  {'P':>5} {'R':>5} {'F1':>5}")
+    accs = {e: (c["tp"] + c["tn"]) / n for e, c in res["elements"].items() if (n := c["tp"] + c["tn"] + c["fp"] + c["fn"])}
+    if accs:
+        low = min(accs, key=accs.get)
+        print(f"lowest element accuracy: {low} {accs[low]:.3f}")
+    print(f"{'element':38} {'pos':>4} {'tp':>3} {'fp':>3} {'fn':>3}  {'P':>5} {'R':>5} {'F1':>5} {'acc':>6}")
     for e, c in res["elements"].items():
-        print(f"{e:38} {c['positives']:>4} {c['tp']:>3} {c['fp']:>3} {c['fn']:>3}  {_f(c['precision']):>5} {_f(c['recall']):>5} {_f(c['f1']):>5}")
+        acc = f"{accs[e]:.3f}" if e in accs else "  -  "
+        print(f"{e:38} {c['positives']:>4} {c['tp']:>3} {c['fp']:>3} {c['fn']:>3}  {_f(c['precision']):>5} {_f(c['recall']):>5} {_f(c['f1']):>5} {acc:>6}")
     if quiet:
         print(f"({len(res['disagreements'])} disagreements; run without --quiet to list them)")
         return
