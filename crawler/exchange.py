@@ -8,7 +8,6 @@ Never a body byte: a media response refused at its headers keeps its headers onl
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
 
 HEADERS_MAX_BYTES = 16 * 1024        # per header list (request, response), names + values
@@ -41,39 +40,29 @@ def header_pairs(headers) -> tuple[list[list[str]], bool]:
     return pairs, False
 
 
-def _asn1_time(value) -> str | None:
-    if not value:
-        return None
-    text = _text(value)
-    try:
-        when = _dt.datetime.strptime(text, "%Y%m%d%H%M%SZ").replace(tzinfo=_dt.timezone.utc)
-    except ValueError:
-        return text
-    return when.isoformat()
-
-
-def _x509_name(name) -> str:
-    return ", ".join(f"{_text(k)}={_text(v)}" for k, v in name.get_components())
-
-
 def certificate_summary(certificate) -> dict | None:
     """Subject, issuer, serial, validity, SHA-256 fingerprint and DNS names of the server's TLS
-    certificate (a Twisted `Certificate` or a pyOpenSSL `X509`); None when there is none."""
+    certificate (a Twisted `Certificate`, a pyOpenSSL `X509` or a cryptography certificate);
+    None when there is none."""
     if certificate is None:
         return None
-    x509 = getattr(certificate, "original", certificate)
     try:
-        out = {"subject": _x509_name(x509.get_subject()), "issuer": _x509_name(x509.get_issuer()),
-               "serial": format(x509.get_serial_number(), "x"),
-               "not_before": _asn1_time(x509.get_notBefore()), "not_after": _asn1_time(x509.get_notAfter()),
-               "sha256": _text(x509.digest("sha256")), "dns_names": []}
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+
+        cert = getattr(certificate, "original", certificate)
+        if hasattr(cert, "to_cryptography"):
+            cert = cert.to_cryptography()
+        out = {"subject": cert.subject.rfc4514_string(), "issuer": cert.issuer.rfc4514_string(),
+               "serial": format(cert.serial_number, "x"),
+               "not_before": cert.not_valid_before_utc.isoformat(), "not_after": cert.not_valid_after_utc.isoformat(),
+               "sha256": cert.fingerprint(hashes.SHA256()).hex(), "dns_names": []}
     except Exception as exc:      # an odd certificate must not cost the exchange: say what failed
         return {"error": f"{type(exc).__name__}: {exc}"[:200]}
     try:
-        from cryptography import x509 as cx509
-        ext = x509.to_cryptography().extensions.get_extension_for_class(cx509.SubjectAlternativeName)
-        out["dns_names"] = ext.value.get_values_for_type(cx509.DNSName)[:MAX_DNS_NAMES]
-    except Exception:             # no SAN extension (or no cryptography): the subject says it
+        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+        out["dns_names"] = ext.value.get_values_for_type(x509.DNSName)[:MAX_DNS_NAMES]
+    except x509.ExtensionNotFound:
         pass
     return out
 

@@ -98,6 +98,9 @@ def verify(path: str | Path) -> dict:
             continue
         if ref not in texts:
             continue       # its response failed a digest check: already reported
+        if d.get("document_url") and d["document_url"] != responses[ref][0]:
+            problems.append(f"{label}: names {d['document_url']} but its response record is {responses[ref][0]}")
+            continue
         if (d.get("quote") or "") not in texts[ref]:
             problems.append(f"{label}: quote not found in the text of {responses[ref][0]}")
             continue
