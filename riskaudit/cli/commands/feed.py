@@ -7,6 +7,7 @@ from pathlib import Path
 
 from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db, add_run
+from riskaudit.core.errors import UserError
 from riskaudit.evidence import select_run
 from riskaudit.evidence.feed import collect_entries, post_webhook, write_feed
 from riskaudit.stages.history import maybe_sync
@@ -48,6 +49,8 @@ def _describe(run_id, entries, out, webhook, status) -> str:
 
 
 def run(args) -> int:
+    if not args.out and not args.webhook:
+        raise UserError("nothing to write: give --out FILE (the Atom feed) and/or --webhook URL")
     run_id, entries, status = emit_feed(args.db, args.out, target_ids=args.target, run_id=args.run,
                                         webhook=args.webhook, allow_private=args.allow_private,
                                         report_url=args.report_url, self_url=args.self_url)
