@@ -154,3 +154,6 @@ def test_demo_writes_a_verifiable_warc_and_a_feed_of_the_flips(demo_run, capsys)
     assert any("DreamForge" in e.title and "synthetic_intimate_covered" in e.title for e in flips)
     assert any("Heartline" in e.title and "weakened" in e.title for e in flips)
     assert any(e.tags[0].term == "channel_dead" for e in parsed.entries)
+    # the demo imported a case log: its content URLs never reach a package or an alert
+    import gzip
+    assert b"example.invalid" not in gzip.decompress(warc.read_bytes()) and b"example.invalid" not in feed.read_bytes()

@@ -113,6 +113,10 @@ def test_warc_reads_back_with_digests_quotes_and_no_media(crawled, package):
         assert d["review_state"] == "machine" and d["decision"] == "met" and d["element"]
         text = extract(payload, content_type=http.get_header("Content-Type"), url=uri).text
         assert d["quote"] in text
+    decisions = [d for _, d in meta if d["type"] == "decisions"]
+    assert [d["target_id"] for d in decisions] == ["chirply"] and len(decisions[0]["elements"]) >= 18
+    assert {e["decision"] for e in decisions[0]["elements"]} <= {"met", "not met", "not applicable"}
+    assert all(e["review_state"] == "machine" and e["reason"] is not None for e in decisions[0]["elements"])
     manifest = json.loads((package.parent / "evidence-manifest.json").read_text())
     assert manifest["files"] == [{"path": package.name, "sha256": hashlib.sha256(package.read_bytes()).hexdigest(),
                                   "bytes": package.stat().st_size}]

@@ -10,7 +10,8 @@ Records, in order:
   metadata   per response: the exchange (HTTP version, TLS certificate, redirect origin, fetch row);
              per fetch without a stored body: its outcome (HTTP error, robots.txt, media refused:
              never a body byte); per finding: element, decision, review state, quote, linked to
-             the response record by WARC-Refers-To
+             the response record by WARC-Refers-To; per target: every element decision (met, not met,
+             not applicable) with its reason
 The manifest (`<name>-manifest.json` and `.csv` next to the WARC) lists every file with its SHA-256.
 Case-log rows are never part of a package (their content URLs stay hashed in the store).
 """
@@ -71,6 +72,17 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Unknown"
+
+
+def status_protocol(version: str | None) -> str:
+    """The protocol of a rebuilt status line: HTTP/1.x as received, HTTP/2.0 for h2 (the real value is
+    in the exchange metadata), HTTP/1.1 when unknown."""
+    v = (version or "").strip()
+    if v.upper().startswith("HTTP/"):
+        return v.upper()
+    if v.lower() in ("h2", "http2"):
+        return "HTTP/2.0"
+    return "HTTP/1.1"
 
 
 def response_headers(stored: list | None, body: bytes, content_type: str | None) -> list[tuple[str, str]]:
@@ -200,7 +212,7 @@ def write_warc(con: Connection, run_id: int, out: str | Path, *, target_ids: lis
                 common["WARC-IP-Address"] = f["ip_address"]
             resp_http = StatusAndHeaders(f"{f['status']} {_reason(int(f['status']))}",
                                          response_headers(f["response_headers"], body, f["content_type"]),
-                                         protocol=f["http_version"] or "HTTP/1.1")
+                                         protocol=status_protocol(f["http_version"]))
             resp = writer.create_warc_record(
                 uri, "response", payload=io.BytesIO(body), length=len(body), http_headers=resp_http,
                 warc_headers_dict=dict(common, **{"WARC-Riskaudit-Snapshot-SHA256": f["snapshot_sha256"],
@@ -231,6 +243,16 @@ def write_warc(con: Connection, run_id: int, out: str | Path, *, target_ids: lis
                     "response_record": ref["id"] if ref else None}
             metadata(writer, uri, data, fd["fetched_at"] or run.get("started_at") or now_utc(), ref)
             n_findings += 1
+        decisions: dict[str, list[dict]] = {}
+        for r in ev_store.element_results(con, run_id, target_ids):
+            decisions.setdefault(r["target_id"], []).append(r)
+        for target_id, rows in decisions.items():
+            data = {"type": "decisions", "profile": RISKAUDIT_PROFILE, "run_id": run_id, "target_id": target_id,
+                    "service": rows[0]["service"], "status": rows[0]["status"],
+                    "elements": [{"element": r["element"], "category": r["category"], "decision": _decision(r["met"]),
+                                  "hours": r["hours"], "reason": r["reason"], "review_state": review_state(r)}
+                                 for r in rows]}
+            metadata(writer, f"urn:riskaudit:run:{run_id}:target:{target_id}", data, run.get("started_at") or now_utc())
     digest = _file_sha256(warc_path)
     files = [{"path": warc_path.name, "sha256": digest, "bytes": warc_path.stat().st_size}]
     write_manifest(manifest_json, manifest_csv, files, run_id=run_id, counts=counts)

@@ -69,6 +69,16 @@ def findings(con: Connection, run_id: int, target_ids: list[str] | None = None) 
         WHERE e.run_id = ?{where} ORDER BY e.target_id, e.element, e.ordinal""", [run_id, *params])
 
 
+def element_results(con: Connection, run_id: int, target_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every element decision of a scored run: target_id, service, status, element, category, met, hours, reason."""
+    where, params = _targets_clause(target_ids, "r.target_id")
+    return _dicts(con, f"""
+        SELECT r.target_id, coalesce(s.service, r.target_id) AS service, coalesce(s.status, 'assessed') AS status,
+               r.element, r.category, r.met, r.hours, r.reason
+        FROM element_results r LEFT JOIN scores s ON s.run_id = r.run_id AND s.target_id = r.target_id
+        WHERE r.run_id = ?{where} ORDER BY r.target_id, r.element""", [run_id, *params])
+
+
 def previous_finished_run(con: Connection, run_id: int) -> dict[str, Any] | None:
     """The finished run before `run_id` (crawl or import): run_id, kind, started_at, finished_at."""
     rows = _dicts(con, "SELECT run_id, kind, started_at, finished_at FROM runs WHERE status = 'finished' "
