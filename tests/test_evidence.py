@@ -217,3 +217,48 @@ def test_header_pairs_are_capped_and_trace_reads_them(tmp_path):
         assert site_headers(con, "other.example") == {}
     finally:
         con.close()
+
+
+def _self_signed(tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "tls.policy.test")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("tls.policy.test")]), critical=False)
+            .sign(key, hashes.SHA256()))
+    pem = tmp_path / "cert.pem"
+    pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return pem, cert.fingerprint(hashes.SHA256()).hex()
+
+
+@pytest.mark.slow
+def test_https_fetch_stores_the_certificate_summary(tmp_path):
+    import ssl
+
+    from crawler.runner import run_crawl
+    from tests.support.testsite import CountingServer, Route, policy_page
+
+    pem, fingerprint = _self_signed(tmp_path)
+    with CountingServer({"/terms": Route(body=policy_page("Terms", seed=3, size_kb=2)),
+                         "/robots.txt": Route(body="User-agent: *\n", content_type="text/plain")}) as srv:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(pem)
+        srv.httpd.socket = ctx.wrap_socket(srv.httpd.socket, server_side=True)
+        url = srv.url("/terms").replace("http://", "https://")
+        reg = tmp_path / "r.yaml"
+        reg.write_text(f"targets:\n  - id: tls\n    name: TLS\n    kind: host\n    documents:\n"
+                       f"      - {{type: terms_of_service, url: '{url}'}}\n", encoding="utf-8")
+        run_crawl(str(reg), str(tmp_path / "t.duckdb"), allow_private=True, settings=dict(site.FAST))
+    row = _fetches(tmp_path / "t.duckdb")["terms"]
+    assert row["status"] == 200 and row["ip_address"] == "127.0.0.1"
+    cert = json.loads(row["tls_certificate"])
+    assert cert["subject"] == "CN=tls.policy.test" and cert["sha256"] == fingerprint
+    assert cert["dns_names"] == ["tls.policy.test"]
