@@ -262,3 +262,15 @@ def test_https_fetch_stores_the_certificate_summary(tmp_path):
     cert = json.loads(row["tls_certificate"])
     assert cert["subject"] == "CN=tls.policy.test" and cert["sha256"] == fingerprint
     assert cert["dns_names"] == ["tls.policy.test"]
+
+
+def test_rebuilt_headers_are_one_line_each_and_match_the_decoded_body():
+    from riskaudit.evidence.warc import response_headers, status_protocol
+
+    body = b"<html>ok</html>"
+    out = response_headers([["Content-Encoding", "gzip"], ["Content-Length", "9"], ["X-Evil", "a\r\nSet-Cookie: x=1"]],
+                           body, "text/html")
+    assert ("X-Archive-Orig-Content-Encoding", "gzip") in out and ("X-Archive-Orig-Content-Length", "9") in out
+    assert ("Content-Length", str(len(body))) in out and ("X-Evil", "a  Set-Cookie: x=1") in out
+    assert all("\r" not in n + v and "\n" not in n + v for n, v in out)
+    assert (status_protocol("h2"), status_protocol("HTTP/1.0"), status_protocol(None)) == ("HTTP/2.0", "HTTP/1.0", "HTTP/1.1")

@@ -74,6 +74,11 @@ def _reason(status: int) -> str:
         return "Unknown"
 
 
+def _one_line(text) -> str:
+    """A header name or value as one line (a stored value with CR/LF must not forge header lines)."""
+    return str(text).replace("\r", " ").replace("\n", " ")
+
+
 def status_protocol(version: str | None) -> str:
     """The protocol of a rebuilt status line: HTTP/1.x as received, HTTP/2.0 for h2 (the real value is
     in the exchange metadata), HTTP/1.1 when unknown."""
@@ -91,6 +96,7 @@ def response_headers(stored: list | None, body: bytes, content_type: str | None)
     out: list[tuple[str, str]] = []
     length_seen = False
     for name, value in stored or []:
+        name, value = _one_line(name), _one_line(value)
         low = name.lower()
         if low in RENAMED_HEADERS:
             out.append((ORIG_PREFIX + name, value))
@@ -110,7 +116,7 @@ def response_headers(stored: list | None, body: bytes, content_type: str | None)
 
 
 def request_headers(stored: list | None, url: str) -> list[tuple[str, str]]:
-    out = [(n, v) for n, v in (stored or [])]
+    out = [(_one_line(n), _one_line(v)) for n, v in (stored or [])]
     if not any(n.lower() == "host" for n, _ in out):
         out.insert(0, ("Host", urlsplit(url).netloc))
     if not stored:
