@@ -63,6 +63,9 @@ def test_fetch_rows_keep_headers_version_and_address(crawled):
     assert video["media_refused"] and video["snapshot_sha256"] is None
     assert ["Content-Type", "video/mp4"] in json.loads(video["response_headers"])   # headers only
     assert rows[site.IMAGE.lstrip("/")]["media_refused"] and site.IMAGE not in crawled["hits"]
+    robots = rows["robots.txt"]                               # recorded by a downloader middleware
+    assert dict(json.loads(robots["request_headers"]))["User-Agent"].startswith("riskaudit/")
+    assert robots["http_version"] == "HTTP/1.1"
 
 
 @pytest.mark.slow
@@ -176,6 +179,16 @@ def test_evidence_options_fail_in_one_line(crawled, package, tmp_path, capsys, m
     assert main(["verify-evidence", str(tmp_path / "missing.warc.gz")]) == 2
     assert main(["verify-evidence", str(crawled["registry"])]) == 2        # not a WARC
     assert len(capsys.readouterr().err.strip().splitlines()) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("wacz") is None, reason="webrecorder's `wacz` packer is not installed (extra `wacz`)")
+def test_wacz_is_packed_and_listed_in_the_manifest(crawled, tmp_path):
+    out = tmp_path / "c.warc.gz"
+    assert main(["evidence", "--db", str(crawled["db"]), "--out", str(out), "--wacz"]) == 0
+    files = {f["path"]: f for f in json.loads((tmp_path / "c-manifest.json").read_text())["files"]}
+    assert set(files) == {"c.warc.gz", "c.wacz"}
+    assert files["c.wacz"]["sha256"] == hashlib.sha256((tmp_path / "c.wacz").read_bytes()).hexdigest()
 
 
 def test_certificate_summary_of_a_self_signed_certificate():
