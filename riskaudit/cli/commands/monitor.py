@@ -53,9 +53,7 @@ def run(args) -> int:
             try:
                 run_id, n = crawl(args.registry, args.db, allow_private=args.allow_private,
                                   target_ids=args.target or None)
-                if stop.is_set():
-                    break
-                score_run(args.db, run_id)
+                score_run(args.db, run_id)           # a finished crawl is scored and alerted even when stopping
                 result = emit_feed(args.db, args.out, target_ids=args.target, run_id=run_id, webhook=args.webhook,
                                    allow_private=args.allow_private, report_url=args.report_url,
                                    self_url=args.self_url)
