@@ -22,6 +22,13 @@ class FetchItem(scrapy.Item):
     media_refused = scrapy.Field()
     attempts = scrapy.Field()         # HTTP requests sent (retries + redirect hops); 0 when refused
     fetched_at = scrapy.Field()
+    # the exchange as an archive rebuilds it (crawler.exchange.exchange_details; JSON text)
+    request_headers = scrapy.Field()
+    response_headers = scrapy.Field()
+    headers_truncated = scrapy.Field()
+    http_version = scrapy.Field()
+    ip_address = scrapy.Field()
+    tls_certificate = scrapy.Field()
     # payload for snapshots/documents (only successful, non-media responses)
     body = scrapy.Field()
     doc_type = scrapy.Field()         # set => store a documents row

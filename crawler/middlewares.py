@@ -33,6 +33,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
 
 from crawler import resolver
+from crawler.exchange import exchange_details
 from crawler.guards import ROBOTS_MAX_BYTES, SNIFF_BYTES, is_media_url, media_content_type, media_magic
 from crawler.resolver import AddressPolicy, PrivateAddressResolved
 from riskaudit.core.clock import now_utc
@@ -307,6 +308,8 @@ class ExchangeRecorderMiddleware:
             "latency_ms": _latency_ms(request), "attempts": tr["attempts"],
             "robots_blocked": False, "media_refused": False, "fetched_at": now_utc(),
         }
+        if response is not None:
+            row.update(exchange_details(response, request))
         self.crawler.signals.send_catch_log(signal=ROBOTS_FETCHED, row=row)
 
     def process_request(self, request):

@@ -138,3 +138,22 @@ def test_report_scores_json_equals_riskaudit_export(demo_run, tmp_path):
     # export lists targets by id, the report by score: compare target by target
     assert {t["id"]: t for t in a["targets"]} == {t["id"]: t for t in b["targets"]}
     assert len(a["targets"]) == len(b["targets"]) == 11
+
+
+def test_demo_writes_a_verifiable_warc_and_a_feed_of_the_flips(demo_run, capsys):
+    import feedparser
+
+    from riskaudit.cli import main
+
+    warc, feed = demo_run["out"] / "evidence.warc.gz", demo_run["out"] / "feed.xml"
+    assert main(["verify-evidence", str(warc)]) == 0
+    assert "digests match" in capsys.readouterr().out
+    parsed = feedparser.parse(feed.read_bytes())
+    assert not parsed.bozo
+    flips = [e for e in parsed.entries if e.tags[0].term == "element_flip"]
+    assert any("DreamForge" in e.title and "synthetic_intimate_covered" in e.title for e in flips)
+    assert any("Heartline" in e.title and "weakened" in e.title for e in flips)
+    assert any(e.tags[0].term == "channel_dead" for e in parsed.entries)
+    # the demo imported a case log: its content URLs never reach a package or an alert
+    import gzip
+    assert b"example.invalid" not in gzip.decompress(warc.read_bytes()) and b"example.invalid" not in feed.read_bytes()

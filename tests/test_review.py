@@ -382,3 +382,28 @@ def test_review_page_refuses_foreign_hosts_and_forms_without_the_token(db):
         srv.shutdown()
         srv.server_close()
         thread.join(timeout=10)
+
+
+def test_evidence_packages_carry_the_review_state(db, tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    from riskaudit.evidence.warc import write_warc
+
+    _review(db, "pixelboard", "ncii_prohibited", "ana", "confirm")
+    _review(db, "stackhost", "abuse_contact_published", "ben", "not_met", OVERRIDE_REASON)
+    con = store.connect(db, create=False)
+    try:
+        run_id = con.execute("SELECT max(run_id) FROM scores").fetchone()[0]
+        out = write_warc(con, run_id, tmp_path / "e.warc.gz")
+    finally:
+        con.close()
+    states = {}
+    with open(out["warc"], "rb") as fh:
+        for rec in ArchiveIterator(fh):
+            if rec.rec_type == "metadata":
+                data = json.loads(rec.content_stream().read())
+                if data.get("type") == "finding":
+                    states[(data["target_id"], data["element"])] = data["review_state"]
+    assert states[("pixelboard", "ncii_prohibited")] == "confirmed"
+    assert states[("stackhost", "abuse_contact_published")] == "overridden"
+    assert {v for k, v in states.items() if k not in {("pixelboard", "ncii_prohibited"), ("stackhost", "abuse_contact_published")}} == {"machine"}

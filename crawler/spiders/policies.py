@@ -15,6 +15,7 @@ from scrapy.exceptions import StopDownload
 
 from crawler.browser import REFUSED_HEADER
 from crawler.discovery import policy_links
+from crawler.exchange import exchange_details
 from crawler.guards import SNIFF_BYTES, looks_login_url, media_content_type, media_magic
 from crawler.items import FetchItem
 from crawler.middlewares import MediaRefused, classify_failure, trace
@@ -180,6 +181,7 @@ class PoliciesSpider(scrapy.Spider):
         ctype = ", ".join(v.decode("latin-1") for v in ctypes) or None
         item = self._base(response.request, final_url=response.url, status=response.status,
                           content_type=ctype, bytes=len(response.body))
+        item.update(exchange_details(response))
         # Defence in depth for handlers that bypass the download guard (the browser, bodies
         # shorter than the sniffing window): media by type, by the body's magic number, or
         # recognised by the browser guard on the rendered page's main response.
@@ -260,6 +262,7 @@ class PoliciesSpider(scrapy.Spider):
             if response is not None:
                 item["status"] = response.status
                 item["final_url"] = response.url
+                item.update(exchange_details(response, request))     # headers only: no body byte was kept
             item["content_type"] = request.meta.get("ra_media_type")
             item.update(media_refused=True, bytes=0)
         elif isinstance(exc, MediaRefused):

@@ -32,6 +32,10 @@ COMMAND_MODULES = [
     "import_ota",
     "import_dir",
     "trace",
+    "evidence",
+    "verify_evidence",
+    "feed",
+    "monitor",
 ]
 
 

@@ -13,7 +13,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("final_url", pa.string()), ("status", pa.int32()), ("error", pa.string()), ("latency_ms", pa.float64()),
         ("bytes", pa.int64()), ("content_type", pa.string()), ("robots_blocked", pa.bool_()),
         ("media_refused", pa.bool_()), ("attempts", pa.int32()), ("snapshot_sha256", pa.string()),
-        ("fetched_at", _TS)]),
+        ("fetched_at", _TS),
+        # migration 0007: the exchange as an archive rebuilds it (JSON columns are sent as text)
+        ("request_headers", pa.string()), ("response_headers", pa.string()), ("headers_truncated", pa.bool_()),
+        ("http_version", pa.string()), ("ip_address", pa.string()), ("tls_certificate", pa.string())]),
     "snapshots": pa.schema([
         ("sha256", pa.string()), ("content_type", pa.string()), ("size", pa.int64()), ("compression", pa.string()),
         ("body", pa.binary()), ("first_seen", _TS)]),

@@ -99,22 +99,28 @@ def latest_channels(con, target_id: str) -> list[dict]:
 
 
 def site_headers(con, host: str) -> dict[str, str]:
-    """Response headers the crawler recorded for `host`, when the store has them.
+    """Response headers the crawler recorded for `host` (latest exchange), lower-cased names.
 
-    The crawler does not record headers yet: this reads `fetches.response_headers` (JSON
-    object) if a later schema adds that column, and returns {} otherwise.
+    `fetches.response_headers` (migration 0007) is a JSON list of [name, value] pairs; repeated
+    headers are joined with ", ". A store without that column, or no exchange with `host`, gives {}.
     """
     cols = {r[0] for r in _safe(con, "SELECT column_name FROM information_schema.columns "
                                      "WHERE table_name = 'fetches'")}
     if "response_headers" not in cols:
         return {}
-    rows = _safe(con, "SELECT response_headers FROM fetches WHERE (url LIKE ? OR url LIKE ?) AND response_headers "
-                      "IS NOT NULL ORDER BY fetched_at DESC LIMIT 1", [f"http://{host}/%", f"https://{host}/%"])
+    patterns = [f"{scheme}://{host}{end}" for scheme in ("http", "https") for end in ("/%", ":%")]
+    rows = _safe(con, "SELECT response_headers FROM fetches WHERE (" + " OR ".join(["coalesce(final_url, url) LIKE ?"] * 4)
+                 + ") AND response_headers IS NOT NULL ORDER BY fetched_at DESC LIMIT 1", patterns)
     if not rows:
         return {}
     value = rows[0][0]
     data = json.loads(value) if isinstance(value, str) else value
-    return {str(k).lower(): str(v) for k, v in (data or {}).items()}
+    pairs = data.items() if isinstance(data, dict) else (data or [])
+    out: dict[str, str] = {}
+    for name, val in pairs:
+        key = str(name).lower()
+        out[key] = f"{out[key]}, {val}" if key in out else str(val)
+    return out
 
 
 # ---------------------------------------------------------------- reads of stored traces

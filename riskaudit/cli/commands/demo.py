@@ -3,7 +3,8 @@ log and build the report — the whole pipeline end to end in well under a minut
 
 Stages (one progress line each): serve the sites on 127.0.0.1 → write OUT/registry.yaml →
 crawl into a fresh OUT/riskaudit.duckdb → score → import riskaudit/demo/cases.csv → build the
-report → print a summary table read from the `scores` and `channel_checks` tables.
+report, the evidence package (OUT/evidence.warc.gz) and the alert feed (OUT/feed.xml) → print a
+summary table read from the `scores` and `channel_checks` tables.
 """
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from pathlib import Path
 from crawler.runner import run_crawl
 from reports.build import build_report
 from riskaudit.cli.commands import add_command
+from riskaudit.cli.commands.feed import emit_feed
 from riskaudit.core.errors import UserError
 from riskaudit.core.text import terminal_safe
 from riskaudit.demo import resolve_registry
 from riskaudit.demo.server import DemoServer
+from riskaudit.evidence.warc import WARC_NAME, write_warc
 from riskaudit.importers.cases import import_cases_csv
 from riskaudit.stages.score import score_run
 from riskaudit.store import connect
@@ -96,7 +99,7 @@ def run_demo(out_dir: str | Path) -> Path:
     except OSError as exc:
         raise UserError(f"{out}: cannot create the output directory ({exc.strerror}); pass another --out") from None
     db_path = out / "riskaudit.duckdb"
-    for stale in (db_path, out / "riskaudit.duckdb.wal"):
+    for stale in (db_path, out / "riskaudit.duckdb.wal", out / WARC_NAME, out / "feed.xml"):
         if stale.exists():
             stale.unlink()
 
@@ -128,8 +131,15 @@ def run_demo(out_dir: str | Path) -> Path:
             n = import_cases_csv(str(db_path), str(cases_path), replace=True)
         stage.note = f"{n} cases"
 
-    with _stage(f"[8/8] building the report in {out}"):
+    with _stage(f"[8/8] building the report, evidence package and alert feed in {out}") as stage:
         report = build_report(str(db_path), str(out), run_id)
+        con = connect(db_path, create=False)
+        try:
+            evidence = write_warc(con, run_id, out / WARC_NAME, db_label=str(db_path))
+        finally:
+            con.close()
+        _, entries, _ = emit_feed(db_path, out / "feed.xml", run_id=run_id)
+        stage.note = f"{evidence['findings']} findings in {WARC_NAME}, {len(entries)} alerts in feed.xml"
 
     print()
     print_summary(summary_rows(db_path, run_id))
@@ -151,4 +161,5 @@ def register(subparsers) -> None:
          "python -m riskaudit.demo.server   # serve the demo sites by hand"],
         run)
     parser.add_argument("--out", default="demo-out", metavar="DIR",
-                        help="output directory: registry.yaml, riskaudit.duckdb (recreated), report (default: demo-out)")
+                        help="output directory: registry.yaml, riskaudit.duckdb (recreated), report, evidence.warc.gz, "
+                             "feed.xml (default: demo-out)")
