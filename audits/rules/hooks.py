@@ -521,7 +521,8 @@ def _general_reporting(seg, ctx, b):
         return None            # the user's own content flagged in error: an appeal, not a report
     if re.search(r"\b(?:reports?|requests?) (?:\w+ ){0,2}from (?:law enforcement|government|authorit)", text, re.I):
         return None
-    if re.search(r"\bwe (?:may |will |can |might )?(?:send|provide|email|e-mail|give) (?:you|users|customers)\b|\b(?:usage|activity|billing|analytics) reports?\b", text, re.I):
+    if re.search(r"\bwe (?:may |will |can |might )?(?:send|provide|email|e-mail|give) (?:you|users|customers)\b|\b(?:usage|activity|billing|analytics) reports?\b"
+                 r"|\b(?:send|sending|provide|providing|give|giving) you (?:with )?(?:an? )?(?:\w+ )?(?:notice|notification|e-?mail)", text, re.I):
         return None            # reports the service sends out, not reports it receives
     if C.negated_fact.search(text) and not re.search(r"\byou (?:can|may)\b", text, re.I):
         return None
