@@ -23,10 +23,8 @@ from riskaudit.store import connect
 from riskaudit.store.targets import upsert_target
 from riskaudit.trace import cdn, rdap
 from riskaudit.trace.match import HostMap, norm_name, registrable
-from tests.support.dns_server import LocalDns
-from tests.support.rdap_server import LocalRdap
+from tests.support.trace_fixture import TODAY, trace_argv, trace_servers
 
-TODAY = "2026-12-03"
 ZONE = {
     # 1. direct host: A + AAAA, NS delegated at the host name itself (so the domain RDAP
     #    look-up first asks for files.directsite.example: 404, then directsite.example)
@@ -48,21 +46,12 @@ ZONE = {
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    with LocalDns(ZONE) as dns, LocalRdap() as rd:
-        boot = rd.bootstrap_dir(tmp_path_factory.mktemp("bootstrap"),
-                                dns={"example-registry": ["example"]},
-                                ipv4={"arin": ["104.0.0.0/8"], "ripe": ["95.0.0.0/8", "46.0.0.0/8"]},
-                                ipv6={"ripe": ["2a00::/12"]},
-                                asn={"arin": ["13312-18431"], "ripe": ["24577-25600", "196608-213403"]})
-        yield {"dns": dns, "rdap": rd, "bootstrap": boot}
+    with trace_servers(ZONE, tmp_path_factory.mktemp("bootstrap")) as s:
+        yield s
 
 
 def run_trace(servers, db, *args, fmt="json", allow_private=True, capsys=None):
-    argv = ["trace", *args, "--db", str(db), "--resolver", servers["dns"].address,
-            "--rdap-bootstrap", str(servers["bootstrap"]), "--format", fmt, "--today", TODAY, "--timeout", "5"]
-    if allow_private:
-        argv.append("--allow-private")
-    code = main(argv)
+    code = main(trace_argv(servers, db, *args, fmt=fmt, allow_private=allow_private))
     out = capsys.readouterr().out
     assert code == 0
     return json.loads(out) if fmt == "json" else out
