@@ -110,10 +110,10 @@ def _hop_text(h: dict[str, Any]) -> str:
     who = md(h["organisation"]) if h["organisation"] else "unknown" + (f" ({md(h['unknown'])})" if h.get("unknown") else "")
     extra = []
     sc = h.get("score")
-    if sc and sc.get("score") is not None:
-        extra.append(f"{md(h['target_name'])} {fmt_num(sc['score'])}/100, grade {md(sc['grade'])}")
-    elif h.get("target_id"):
-        extra.append(f"{md(h['target_name'])}, not scored")
+    if h.get("target_id"):
+        name = f"{md(h['target_name'])} " if h["target_name"] != h["organisation"] else ""
+        extra.append(f"{name}{fmt_num(sc['score'])}/100, grade {md(sc['grade'])}" if sc and sc.get("score") is not None
+                     else f"{name}not scored")
     if h.get("channel"):
         extra.append(f"channel {md(h['channel']['url'])}")
     if h.get("stated"):

@@ -267,8 +267,8 @@ def _hosts(con, run_id: int, services: list[dict[str, Any]], not_assessed: list[
             tid = h["target_id"]
             if tid in shown:
                 rank, s = shown[tid]
-                score = {"score": s["score"], "grade": s["grade"], "run_id": run_id, "source": "this run",
-                         "scorecard": rank}
+                score = {"score": s["score"], "grade": s["grade"], "run_id": run_id,
+                         "source": "this run" if s["score"] is not None else "no score in this run", "scorecard": rank}
             elif tid in unranked:
                 score = {"score": None, "grade": None, "run_id": run_id, "source": "not assessed in this run",
                          "scorecard": None}
