@@ -189,6 +189,15 @@ def host_refusal(host: str | None) -> str | None:
     return None
 
 
+def url_refusal(url: str, allow_private: bool = False) -> str | None:
+    """Why a URL the tool itself requests (RDAP, a webhook) must not be: not http(s), or a
+    private/loopback/reserved host unless `allow_private`. None when it may be requested."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an http(s) URL"
+    return None if allow_private else host_refusal(parts.hostname)
+
+
 def looks_login_url(url: str) -> bool:
     path_and_query = urlsplit(url)
     return bool(LOGIN_URL_RE.search(path_and_query.path + ("?" + path_and_query.query if path_and_query.query else "")))

@@ -10,7 +10,7 @@ import pytest
 from riskaudit import registry
 from riskaudit.cli import main
 from riskaudit.registry import RegistryError, load_registry
-from tests.test_registry import GOOD, error_of, write
+from tests.support.registry_fixture import GOOD, error_of, write
 
 # "billion laughs": nine levels of nine aliases, a few hundred bytes, 9**9 leaves when expanded
 ALIAS_BOMB = """\

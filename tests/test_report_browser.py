@@ -5,21 +5,16 @@ Skips only when no Chromium binary is installed (CI installs Debian's `chromium`
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 
 from reports.build import build_report
+from tests.support.browser import ARGS, CHROMIUM, watched_page
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="no Chromium browser installed "
                                 "(apt-get install chromium) — the browser test of report.html is skipped")]
 
 from tests.support import store_fixture as fixture
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 def _column(page, index: int) -> list[str]:
@@ -33,15 +28,11 @@ def test_report_in_browser(tmp_path):
     db = fixture.build_fixture_db(tmp_path / "audit.duckdb")
     html = build_report(str(db), str(tmp_path / "out"), generated_at=dt.datetime(2026, 4, 2, tzinfo=dt.timezone.utc))
     url = html.resolve().as_uri()
-    requests, console_errors, dialogs, page_errors = [], [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: page_errors.append(str(e)))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page, seen = watched_page(browser)
+            requests, console_errors, dialogs, page_errors = seen.requests, seen.console_errors, seen.dialogs, seen.page_errors
             page.goto(url, wait_until="load")
             page.screenshot(path=str(tmp_path / "report.png"))  # the top of the report, as first seen
             page.hover("text=Evil <img src=x onerror=alert(1)>", timeout=5000)  # would fire onmouseover if live

@@ -12,7 +12,7 @@ import pytest
 
 from reports.review_web import make_server
 from tests.support import review_fixture as fx
-from tests.test_report_browser import ARGS, CHROMIUM
+from tests.support.browser import ARGS, CHROMIUM, watched_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="no Chromium browser installed "
                                 "(apt-get install chromium) — the browser test of the review page is skipped")]
@@ -38,15 +38,11 @@ def server(tmp_path):
 def test_override_a_finding_in_the_browser(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    requests, console_errors, page_errors, dialogs = [], [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: page_errors.append(str(e)))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page, seen = watched_page(browser)
+            requests, console_errors, page_errors, dialogs = seen.requests, seen.console_errors, seen.page_errors, seen.dialogs
 
             page.goto(server + "/", wait_until="load")
             assert page.text_content("#progress") == "0 of 36 reviewed"

@@ -18,7 +18,6 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from riskaudit import USER_AGENT, __version__
 from riskaudit.core.clock import iso, now_utc
@@ -158,13 +157,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 def webhook_refusal(url: str, allow_private: bool) -> str | None:
     """Why the webhook URL must not be posted to, or None (the crawler's private-address guard)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "not an http(s) URL"
-    if allow_private:
-        return None
-    from crawler.guards import host_refusal
-    return host_refusal(parts.hostname)
+    from crawler.guards import url_refusal
+    return url_refusal(url, allow_private)
 
 
 def post_webhook(url: str, entries: list[dict], *, allow_private: bool = False, feed_id: str = "",

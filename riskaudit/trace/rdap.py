@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 from riskaudit import USER_AGENT
 from riskaudit.core.errors import UserError
@@ -62,13 +62,8 @@ class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
 
 def check_url(url: str, allow_private: bool) -> str | None:
     """Why `url` must not be requested (scheme or private-address guard), or None."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "not an http(s) URL"
-    if allow_private:
-        return None
-    from crawler.guards import host_refusal
-    return host_refusal(parts.hostname)
+    from crawler.guards import url_refusal
+    return url_refusal(url, allow_private)
 
 
 @dataclass
