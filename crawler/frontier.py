@@ -5,7 +5,7 @@ one Redis server, with leases so that a killed worker loses nothing, and an item
 Keys (prefix `riskaudit:frontier:`): `crawl` (hash: the crawl's id, registry text, options),
 `requests` (the scrapy-redis FIFO queue), `dupefilter` (the scrapy-redis fingerprint set, keyed
 per target), `budget:<target>` (discovery pages taken), `items` / `ingesting` (messages for the
-store), `workers` (set), `alive:<worker>` (heartbeat with a TTL), `leases:<worker>` (hash of
+store), `workers` (set), `reclaimed` (requests put back so far), `alive:<worker>` (heartbeat with a TTL), `leases:<worker>` (hash of
 the requests a worker popped and has not committed), `done` (set when the crawl is complete).
 
 A request is popped into its worker's lease hash atomically (Lua); its item, the new requests
@@ -72,6 +72,7 @@ _RECLAIM = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 local vals = redis.call('HVALS', KEYS[2])
 for _, v in ipairs(vals) do redis.call('RPUSH', KEYS[1], v) end
+if #vals > 0 then redis.call('INCRBY', KEYS[5], #vals) end
 redis.call('DEL', KEYS[2])
 redis.call('SREM', KEYS[4], ARGV[1])
 return #vals
@@ -256,8 +257,8 @@ class Frontier:
         moved = 0
         for w in self.server.smembers(key("workers")):
             w = w.decode()
-            n = int(self.server.eval(_RECLAIM, 4, QUEUE_KEY, key(f"leases:{w}"), key(f"alive:{w}"),
-                                     key("workers"), w))
+            n = int(self.server.eval(_RECLAIM, 5, QUEUE_KEY, key(f"leases:{w}"), key(f"alive:{w}"),
+                                     key("workers"), key("reclaimed"), w))
             if n > 0:
                 logger.warning("frontier: worker %s stopped answering; %d requests put back on the queue", w, n)
                 moved += n

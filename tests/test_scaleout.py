@@ -59,6 +59,19 @@ def start_worker(url: str, log: Path, settings: dict) -> subprocess.Popen:
                             stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def worker_id(r, proc: subprocess.Popen) -> str:
+    """The frontier id of the worker run by `proc` (its crawl child's pid is in the id)."""
+    found: list[str] = []
+
+    def look() -> bool:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        found[:] = [w.decode() for w in r.smembers("riskaudit:frontier:workers")
+                    if any(f":{pid}:" in w.decode() for pid in children)]
+        return bool(found)
+    wait_until(look, 60, "the worker to join the frontier")
+    return found[0]
+
+
 def wait_until(predicate, seconds: float, what: str):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -84,9 +97,13 @@ def test_two_workers_one_killed_every_page_stored_once(tmp_path, capsys):
         a = start_worker(rs.url, tmp_path / "a.log", WORKER_SETTINGS)
         b = start_worker(rs.url, tmp_path / "b.log", WORKER_SETTINGS)
         try:
-            wait_until(lambda: r.llen("riskaudit:frontier:items") >= 60, 120, "the first 60 results")
+            leases_a = "riskaudit:frontier:leases:" + worker_id(r, a)
+            wait_until(lambda: r.llen("riskaudit:frontier:items") >= 60 and r.hlen(leases_a) > 0, 120,
+                       "60 results and requests leased by worker A")
             os.killpg(a.pid, signal.SIGKILL)                     # worker A dies with its leases
             a.wait(10)
+            held = r.hlen(leases_a)
+            assert held > 0
             # an ingest while the crawl runs: the run is started and stays 'running'
             assert main(["ingest", "--frontier", rs.url, "--db", str(db)]) == 0
             assert "still running" in capsys.readouterr().out
@@ -98,6 +115,7 @@ def test_two_workers_one_killed_every_page_stored_once(tmp_path, capsys):
                     p.wait()
         assert json.loads((tmp_path / "b.log").read_text().strip().splitlines()[-1])["finish_reason"] == "finished"
         assert r.exists("riskaudit:frontier:done")
+        assert int(r.get("riskaudit:frontier:reclaimed")) >= held     # A's requests went back on the queue
         # a result delivered twice (a re-fetched page) is stored once
         copy = r.lindex("riskaudit:frontier:items", -1)
         if copy is not None:
