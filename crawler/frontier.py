@@ -89,16 +89,26 @@ return out
 """
 
 
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(str(url))
+    if parts.password is None:
+        return str(url)
+    netloc = f"{parts.username or ''}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def connect(url: str):
     """A Redis client for `url`; an unreachable server is a UserError naming the URL."""
     import redis
     if not str(url).startswith(("redis://", "rediss://", "unix://")):
-        raise UserError(f"--frontier {url}: expected a Redis URL such as redis://127.0.0.1:6379/0")
+        raise UserError(f"--frontier {redact(url)}: expected a Redis URL such as redis://127.0.0.1:6379/0")
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
         server.ping()
     except redis.RedisError as exc:
-        raise UserError(f"cannot reach the frontier at {url}: {exc}; start redis-server there "
+        raise UserError(f"cannot reach the frontier at {redact(url)}: {exc}; start redis-server there "
                         "(docs/scaling.md)") from None
     return server
 
@@ -195,7 +205,7 @@ def message_key(target_id, purpose, url, variant=None) -> tuple:
 # -- the frontier as the coordinator, workers and ingest see it ------------------------------------
 class Frontier:
     def __init__(self, url: str, server=None):
-        self.url = url
+        self.url = redact(url)
         self.server = server if server is not None else connect(url)
 
     # crawl record

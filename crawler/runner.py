@@ -156,11 +156,11 @@ def run_worker(url: str, *, allow_private: bool = False, settings: dict | None =
     frontier = Frontier(url)
     record = frontier.crawl()
     if record is None:
-        raise UserError(f"the frontier {url} holds no crawl: seed it first with "
-                        f"`riskaudit crawl --registry FILE --frontier {url} --seed`")
+        raise UserError(f"the frontier {frontier.url} holds no crawl: seed it first with "
+                        f"`riskaudit crawl --registry FILE --frontier {frontier.url} --seed`")
     options = record["options"]
     if options.get("allow_private") and not allow_private:
-        raise UserError(f"crawl {record['id']} on {url} was seeded with --allow-private; a worker joins it only "
+        raise UserError(f"crawl {record['id']} on {frontier.url} was seeded with --allow-private; a worker joins it only "
                         "with --allow-private too")
     merged = {**options.get("settings", {}), **(settings or {}), **frontier_settings(url, record["id"])}
     try:
@@ -176,5 +176,5 @@ def run_worker(url: str, *, allow_private: bool = False, settings: dict | None =
         proc, result, log_tail = _run_child(str(registry_path), "", cmd_args, quiet)
     if "error" in result or proc.returncode != 0:
         detail = result.get("error") or " | ".join(line.strip() for line in log_tail[-5:]) or f"exit code {proc.returncode}"
-        raise UserError(f"frontier worker on {url} failed (reason {result.get('finish_reason', '?')}): {detail}")
+        raise UserError(f"frontier worker on {frontier.url} failed (reason {result.get('finish_reason', '?')}): {detail}")
     return result

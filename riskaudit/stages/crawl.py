@@ -1,6 +1,7 @@
 """The crawl stage: run the Scrapy crawl of a registry into the store and read back its counts."""
 from __future__ import annotations
 
+from crawler.frontier import redact  # noqa: F401  (the CLI prints frontier URLs without passwords)
 from crawler.runner import run_crawl
 from riskaudit.store import connect
 from riskaudit.store.crawl import crawl_summary

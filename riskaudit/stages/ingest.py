@@ -45,8 +45,8 @@ def ingest(frontier_url: str, db_path: str, *, wait: bool = False, poll_seconds:
     frontier = Frontier(frontier_url)
     record = frontier.crawl()
     if record is None:
-        raise UserError(f"the frontier {frontier_url} holds no crawl: seed one with "
-                        f"`riskaudit crawl --registry FILE --frontier {frontier_url} --seed`")
+        raise UserError(f"the frontier {frontier.url} holds no crawl: seed one with "
+                        f"`riskaudit crawl --registry FILE --frontier {frontier.url} --seed`")
     con = store.connect(db_path)
     try:
         run_id = frontier_run(con, record["id"]) or _start(con, record)

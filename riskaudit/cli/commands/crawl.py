@@ -6,7 +6,7 @@ from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db
 from riskaudit.core.errors import UserError
 from riskaudit.core.text import terminal_safe
-from riskaudit.stages.crawl import crawl, seed, work
+from riskaudit.stages.crawl import crawl, redact, seed, work
 
 
 def _frontier(args, settings) -> int:
@@ -19,16 +19,16 @@ def _frontier(args, settings) -> int:
         result = work(args.frontier, allow_private=args.allow_private, quiet=not args.verbose)
         stats = result.get("stats", {})
         print(f"worker {terminal_safe(result['worker'])}: {stats.get('item_scraped_count', 0)} items committed to "
-              f"{terminal_safe(args.frontier)} ({result.get('finish_reason')}); store them with "
-              f"`riskaudit ingest --frontier {terminal_safe(args.frontier)} --db FILE`")
+              f"{terminal_safe(redact(args.frontier))} ({result.get('finish_reason')}); store them with "
+              f"`riskaudit ingest --frontier {terminal_safe(redact(args.frontier))} --db FILE`")
         return 0
     if not args.registry:
         raise UserError("--seed needs --registry FILE")
     n = seed(args.registry, args.frontier, allow_private=args.allow_private, target_ids=args.target or None,
              settings=settings or None, reset=args.reset)
-    print(f"crawl {n['crawl']} seeded on {terminal_safe(args.frontier)}: {n['requests']} requests queued, "
+    print(f"crawl {n['crawl']} seeded on {terminal_safe(redact(args.frontier))}: {n['requests']} requests queued, "
           f"{n['rows']} rows for what is not fetched, {n['targets']} targets; start workers with "
-          f"`riskaudit crawl --frontier {terminal_safe(args.frontier)} --worker`")
+          f"`riskaudit crawl --frontier {terminal_safe(redact(args.frontier))} --worker`")
     return 0
 
 
