@@ -178,6 +178,9 @@ def test_frontier_errors_and_private_guard(tmp_path, capsys):
         assert main(["ingest", "--frontier", rs.url, "--db", str(tmp_path / "g.duckdb")]) == 0
         assert "finished" in capsys.readouterr().out
         assert srv.total_hits == 0
+        # one crawl, one store: another database is refused
+        assert main(["ingest", "--frontier", rs.url, "--db", str(tmp_path / "other.duckdb")]) == 2
+        assert "ingest it there" in capsys.readouterr().err
     con = store.connect(tmp_path / "g.duckdb", read_only=True)
     try:
         assert con.execute("SELECT error FROM fetches WHERE purpose = 'document'").fetchall() == [("private_address",)]

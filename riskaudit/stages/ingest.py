@@ -9,6 +9,7 @@ frontier says the crawl is complete and every message is stored.
 from __future__ import annotations
 
 import json
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from riskaudit.store.runs import finish_run, frontier_run, run_row, start_run
 from riskaudit.store.targets import upsert_target
 
 BATCH = 500
+INTO_KEY = "riskaudit:frontier:ingest_into"     # the one store a crawl is ingested into
 
 
 def _start(con, record: dict) -> int:
@@ -47,9 +49,22 @@ def ingest(frontier_url: str, db_path: str, *, wait: bool = False, poll_seconds:
     if record is None:
         raise UserError(f"the frontier {frontier.url} holds no crawl: seed one with "
                         f"`riskaudit crawl --registry FILE --frontier {frontier.url} --seed`")
+    where = {"db": str(Path(db_path).resolve()), "host": socket.gethostname()}
+    claimed = frontier.server.get(INTO_KEY)
+    if claimed is not None and {k: v for k, v in json.loads(claimed).items() if k != "run_id"} != where:
+        other = json.loads(claimed)
+        raise UserError(f"crawl {record['id']} on {frontier.url} is stored in run {other.get('run_id')} of "
+                        f"{other['db']} on {other['host']}: ingest it there (one crawl, one store)")
     con = store.connect(db_path)
     try:
-        run_id = frontier_run(con, record["id"]) or _start(con, record)
+        run_id = frontier_run(con, record["id"])
+        if run_id is None:
+            if claimed is not None:
+                raise UserError(f"{db_path} has no run for crawl {record['id']}, which was being stored in it: "
+                                "was the database replaced? Restore it, or seed the crawl again with --reset")
+            run_id = _start(con, record)
+        if claimed is None:
+            frontier.server.set(INTO_KEY, json.dumps(dict(where, run_id=run_id)))
         keys = fetch_keys(con, run_id)
         stored = duplicates = 0
         finished = (run_row(con, run_id) or {}).get("status") == "finished"
