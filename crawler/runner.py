@@ -170,7 +170,19 @@ def run_worker(url: str, *, allow_private: bool = False, settings: dict | None =
     with tempfile.TemporaryDirectory(prefix="riskaudit-worker-") as tmp:
         registry_path = Path(tmp) / "registry.yaml"
         registry_path.write_text(record["registry"], encoding="utf-8")
-        load_registry(str(registry_path))       # the coordinator validated it; refuse a damaged copy
+        registry = load_registry(str(registry_path))   # the coordinator validated it; refuse a damaged copy
+        if options.get("effective", {}).get("js_available") and any(
+                d.js for t in registry.select(options.get("targets") or None) for d in t.documents):
+            from scrapy.settings import Settings
+
+            from crawler.spiders.policies import JS_HINT, chromium_problem
+            s = Settings()
+            s.setmodule("crawler.settings", priority="project")
+            s.setdict(settings or {}, priority="cmdline")
+            problem = chromium_problem(s)
+            if problem:
+                raise UserError(f"crawl {record['id']} renders `js: true` documents and this worker cannot: "
+                                + JS_HINT.format(why=problem))
         cmd_args = dict(allow_private=bool(options.get("allow_private")), target_ids=options.get("targets"),
                         settings=merged)
         proc, result, log_tail = _run_child(str(registry_path), "", cmd_args, quiet)
