@@ -143,10 +143,12 @@ class TargetDupeFilter(RFPDupeFilter):
 
 
 class LeasedQueue(FifoQueue):
-    """scrapy-redis's FIFO queue whose pop leases the request to this worker (see module doc)."""
+    """scrapy-redis's FIFO queue whose pop leases the request to this worker (see module doc);
+    requests are stored as JSON (crawler/frontier_json.py), never pickled."""
 
     def __init__(self, server, spider, key, serializer=None):
-        super().__init__(server, spider, key, serializer)
+        from crawler import frontier_json
+        super().__init__(server, spider, key, serializer or frontier_json)
         self.worker = getattr(spider, "frontier_worker", None)
 
     def pop(self, timeout=0):

@@ -214,16 +214,14 @@ class FrontierPipeline(DuckDBPipeline):
     discovered requests in one atomic step; `riskaudit ingest` stores them. Never opens DuckDB."""
 
     def open_spider(self, spider=None):
-        from scrapy_redis import picklecompat
-
         from crawler.frontier import QUEUE_KEY, LeasedQueue
         spider = spider or self.crawler.spider
         self.worker = spider.frontier_worker
         self.frontier = self.worker.frontier
         self.crawl_id = self.crawler.settings.get("RISKAUDIT_FRONTIER_CRAWL")
         self.budget = self.crawler.settings.getint("RISKAUDIT_PAGE_BUDGET")
-        # the encoder the scheduler's queue uses (its serializer: scrapy-redis's default, pickle)
-        self.encoder = LeasedQueue(self.frontier.server, spider, QUEUE_KEY, serializer=picklecompat)
+        # the encoder of the scheduler's queue (SCHEDULER_SERIALIZER: crawler.frontier_json)
+        self.encoder = LeasedQueue(self.frontier.server, spider, QUEUE_KEY)
         logger.info("riskaudit frontier worker %s joined crawl %s at %s", self.worker.id, self.crawl_id,
                     self.frontier.url)
 

@@ -85,6 +85,7 @@ def frontier_settings(url: str, crawl_id: str) -> dict:
         "SCHEDULER_QUEUE_CLASS": "crawler.frontier.LeasedQueue",
         "DUPEFILTER_CLASS": "crawler.frontier.TargetDupeFilter",
         "SCHEDULER_PERSIST": True,
+        "SCHEDULER_SERIALIZER": "crawler.frontier_json",     # not scrapy-redis's default, pickle
         "SCHEDULER_QUEUE_KEY": QUEUE_KEY,
         "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER_KEY,
         "REDIS_URL": url,
@@ -104,7 +105,6 @@ def seed_frontier(registry_path: str, url: str, *, allow_private: bool = False,
     (documents, report channels, homepages); return {'crawl': id, 'requests': n, 'rows': n}."""
     from scrapy.http import Request
     from scrapy.settings import Settings
-    from scrapy_redis import picklecompat
 
     from crawler.frontier import QUEUE_KEY, Frontier, LeasedQueue, claim_fingerprints, encode_message, message_key
     from crawler.pipelines import channel_row, fetch_row
@@ -128,7 +128,7 @@ def seed_frontier(registry_path: str, url: str, *, allow_private: bool = False,
                "settings": {k: s.get(k) for k in CRAWL_WIDE},
                "effective": effective_settings(s, spider.targets, spider.js_problem)}
     crawl_id = frontier.start_crawl(registry, options, reset=reset)
-    encoder = LeasedQueue(frontier.server, spider, QUEUE_KEY, serializer=picklecompat)
+    encoder = LeasedQueue(frontier.server, spider, QUEUE_KEY)
     n_requests = n_rows = 0
     for out in spider._start_outputs():
         if isinstance(out, Request):

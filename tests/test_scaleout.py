@@ -168,6 +168,9 @@ def test_frontier_errors_and_private_guard(tmp_path, capsys):
                        f"      - {{type: terms, url: '{srv.url('/t0/doc0')}'}}\n", encoding="utf-8")
         assert main(["crawl", "--registry", str(reg), "--frontier", rs.url, "--seed", "--allow-private"]) == 0
         capsys.readouterr()
+        import redis
+        queued = redis.Redis.from_url(rs.url).lindex("riskaudit:frontier:requests", 0)
+        assert json.loads(queued)["url"] == srv.url("/t0/doc0")       # JSON, never pickle
         # a crawl seeded with --allow-private needs each worker's consent
         assert main(["crawl", "--frontier", rs.url, "--worker"]) == 2
         assert "--allow-private" in capsys.readouterr().err
@@ -187,3 +190,22 @@ def test_frontier_errors_and_private_guard(tmp_path, capsys):
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     finally:
         con.close()
+
+
+def test_request_serializer_is_json_and_refuses_objects():
+    from scrapy import Request
+    from scrapy.utils.request import request_from_dict
+
+    from crawler import frontier_json
+    request = Request("https://example.com/terms", headers={"Accept": "text/html"},
+                      meta={"ra_target": "x", "ra_trace": {"attempts": 1}, "handle_httpstatus_list": [404],
+                            "$odd": b"\x00"}, dont_filter=True)
+    data = frontier_json.dumps(request.to_dict())
+    back = request_from_dict(frontier_json.loads(data))
+    obj = frontier_json.loads(data)
+    assert obj["url"] == "https://example.com/terms" and obj["meta"]["$odd"] == b"\x00"
+    assert obj["headers"][b"Accept"] == [b"text/html"] and obj["dont_filter"] is True
+    assert back.url == request.url and back.meta["ra_trace"] == {"attempts": 1}
+    assert back.headers.get("Accept") == b"text/html"
+    with pytest.raises(TypeError, match="cannot carry"):
+        frontier_json.dumps({"meta": {"x": object()}})
