@@ -121,16 +121,21 @@ def _h(*parts: str) -> str:
     return hashlib.sha1("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+def page_mark(target_id: str, url: str) -> str:
+    """The fingerprint that makes `url` 'seen' for the discovery of `target_id`."""
+    return _h(target_id or "", "page", url)
+
+
 def claim_fingerprints(request) -> tuple[str, str]:
     """(claim, mark) fingerprints of a request: what it is (per target, per document type or
     channel kind) and, for documents, the page URL it makes 'seen' for discovery."""
     meta = request.meta
     target, purpose, url = meta.get("ra_target") or "", meta.get("ra_purpose") or "", request.url
     if purpose == "document":
-        return _h(target, "doc", meta.get("ra_doc_type") or "", url), _h(target, "page", url)
+        return _h(target, "doc", meta.get("ra_doc_type") or "", url), page_mark(target, url)
     if purpose == "channel":
         return _h(target, "channel", meta.get("ra_channel_kind") or "", url), ""
-    return _h(target, "page", url), ""
+    return page_mark(target, url), ""
 
 
 class TargetDupeFilter(RFPDupeFilter):

@@ -106,7 +106,16 @@ def seed_frontier(registry_path: str, url: str, *, allow_private: bool = False,
     from scrapy.http import Request
     from scrapy.settings import Settings
 
-    from crawler.frontier import QUEUE_KEY, Frontier, LeasedQueue, claim_fingerprints, encode_message, message_key
+    from crawler.frontier import (
+        DUPEFILTER_KEY,
+        QUEUE_KEY,
+        Frontier,
+        LeasedQueue,
+        claim_fingerprints,
+        encode_message,
+        message_key,
+        page_mark,
+    )
     from crawler.pipelines import channel_row, fetch_row
     from crawler.spiders.policies import PoliciesSpider, chromium_problem, effective_settings
 
@@ -138,6 +147,8 @@ def seed_frontier(registry_path: str, url: str, *, allow_private: bool = False,
                                           [(claim, mark, out.meta["ra_purpose"] == "discovery", encoder.encode(out))])
         else:       # a row for what is deliberately not fetched (mailto:, js without a browser)
             data = dict(out)
+            if data.get("purpose") == "document":     # seen, as in the single-process crawl
+                frontier.server.sadd(DUPEFILTER_KEY, page_mark(data["target_id"], data["url"]))
             rows = [("fetches", fetch_row(data, None, None, False))]
             if data.get("purpose") == "channel":
                 rows.append(("channel_checks", channel_row(data, None)))
