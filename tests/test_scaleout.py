@@ -18,9 +18,9 @@ from riskaudit.cli import main
 from tests.support.redis_server import RedisServer, redis_server_binary
 from tests.support.testsite import CountingServer, Route, policy_page
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(redis_server_binary() is None,
-                                 reason="no redis-server binary (apt-get install redis-server) for the frontier tests")]
+pytestmark = pytest.mark.slow
+needs_redis = pytest.mark.skipif(redis_server_binary() is None,
+                                 reason="no redis-server binary (apt-get install redis-server) for the frontier tests")
 
 ROOT = Path(__file__).resolve().parent.parent
 N_TARGETS, N_DOCS = 10, 29          # + a homepage and one discovered page each: 310 pages
@@ -81,6 +81,7 @@ def wait_until(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@needs_redis
 def test_two_workers_one_killed_every_page_stored_once(tmp_path, capsys):
     import redis
     with RedisServer(tmp_path / "redis") as rs, CountingServer(site_routes()) as srv:
@@ -155,6 +156,7 @@ def test_two_workers_one_killed_every_page_stored_once(tmp_path, capsys):
     assert srv.user_agents and all("riskaudit" in ua.lower() for ua in srv.user_agents)
 
 
+@needs_redis
 def test_frontier_errors_and_private_guard(tmp_path, capsys):
     with RedisServer(tmp_path / "redis") as rs, CountingServer(site_routes()) as srv:
         assert main(["crawl", "--frontier", rs.url, "--worker"]) == 2
