@@ -36,3 +36,7 @@ class FetchItem(scrapy.Item):
     # report-channel check
     channel_kind = scrapy.Field()
     login_required = scrapy.Field()
+    # frontier crawls only (crawler/frontier.py): leases to release, dedup variant, discovered requests
+    leases = scrapy.Field()
+    variant = scrapy.Field()
+    children = scrapy.Field()

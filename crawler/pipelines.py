@@ -32,6 +32,27 @@ def _is_ok(status) -> bool:
     return status is not None and 200 <= int(status) < 300
 
 
+def fetch_row(data: dict, run_id, snapshot: str | None, media: bool) -> dict:
+    """The fetches row of a FetchItem (its body already removed)."""
+    row = {k: data.get(k) for k in FETCH_COLUMNS if k not in ("run_id", "snapshot_sha256")}
+    row.update(run_id=run_id, snapshot_sha256=snapshot, robots_blocked=bool(data.get("robots_blocked")),
+               media_refused=media, attempts=data.get("attempts") or 0)
+    return row
+
+
+def channel_row(data: dict, run_id) -> dict:
+    """The channel_checks row of a report-channel FetchItem."""
+    status = data.get("status")
+    login = data.get("login_required")
+    return {
+        "run_id": run_id, "target_id": data["target_id"], "channel_kind": data.get("channel_kind"),
+        "url": data["url"], "status": status, "final_url": data.get("final_url"),
+        "latency_ms": data.get("latency_ms"), "login_required": login,
+        "ok": (status == 200 and not login) if status is not None else False,
+        "error": data.get("error"), "checked_at": data["fetched_at"],
+    }
+
+
 class DuckDBPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -93,8 +114,19 @@ class DuckDBPipeline:
         self._add("fetches", dict(row, run_id=self.run_id, snapshot_sha256=None))
 
     async def process_item(self, item, spider=None):
+        for table, row in await self.item_rows(item):
+            if table == "snapshot":
+                self._snapshot(**row)
+            else:
+                self._add(table, row)
+        return item
+
+    async def item_rows(self, item) -> list[tuple[str, dict]]:
+        """The rows one FetchItem becomes, in order: ('snapshot', body...) when the body is kept,
+        then 'fetches', 'documents' (extracted), 'channel_checks'."""
         data = dict(item)
         body = data.pop("body", None)
+        rows: list[tuple[str, dict]] = []
         snapshot = None
         media = bool(data.get("media_refused"))
         if body is not None and not media and media_magic(body[:SNIFF_BYTES]):
@@ -104,17 +136,19 @@ class DuckDBPipeline:
             data.update(error="media_refused", bytes=0)
             data.pop("doc_type", None)
         if body is not None and not media and _is_ok(data.get("status")):
-            snapshot = self._snapshot(body, data.get("content_type"), data["fetched_at"])
-        row = {k: data.get(k) for k in FETCH_COLUMNS if k not in ("run_id", "snapshot_sha256")}
-        row.update(run_id=self.run_id, snapshot_sha256=snapshot,
-                   robots_blocked=bool(data.get("robots_blocked")), media_refused=media,
-                   attempts=data.get("attempts") or 0)
+            snapshot = sha256_hex(body)
+            rows.append(("snapshot", {"body": body, "content_type": data.get("content_type"),
+                                      "fetched_at": data["fetched_at"]}))
+        row = fetch_row(data, self.run_id, snapshot, media)
+        rows.append(("fetches", row))
         if snapshot and data.get("doc_type"):
-            row["error"] = await self._document(data, body, snapshot) or row["error"]
-        self._add("fetches", row)
+            document, error = await self._document(data, body, snapshot)
+            row["error"] = error or row["error"]
+            if document is not None:
+                rows.append(("documents", document))
         if data.get("purpose") == "channel":
-            self._channel(data)
-        return item
+            rows.append(("channel_checks", self._channel(data)))
+        return rows
 
     def _snapshot(self, body: bytes, content_type, fetched_at) -> str | None:
         try:
@@ -123,37 +157,29 @@ class DuckDBPipeline:
             self._write_failed(exc)
             return None
 
-    async def _document(self, data: dict, body: bytes, snapshot: str) -> str | None:
-        """Extract and buffer a documents row; return an error label when extraction fails."""
+    async def _document(self, data: dict, body: bytes, snapshot: str) -> tuple[dict | None, str | None]:
+        """Extract a documents row; return (row, error label when extraction fails or fell back)."""
         url = data.get("final_url") or data["url"]
         try:
             ex = await self.extractor(body, data.get("content_type"), url)
         except Exception as exc:  # extraction must never stop the crawl; the fetch row says why
             logger.warning("extraction failed for %s: %s", url, exc)
             self.crawler.stats.inc_value("riskaudit/extract_failed")
-            return f"extract_failed: {type(exc).__name__}: {exc}"[:200]
+            return None, f"extract_failed: {type(exc).__name__}: {exc}"[:200]
         text = ex.text or ""
         if ex.warnings:     # stored from a plain-text fallback: the document is kept, the row says so
             self.crawler.stats.inc_value("riskaudit/extract_fallback")
-        self._add("documents", {
+        return {
             "run_id": self.run_id, "target_id": data["target_id"], "doc_type": data["doc_type"],
             "name": data.get("doc_name") or ex.title, "url": data["url"], "final_url": url,
             "title": ex.title, "language": ex.language, "text": text,
             "text_sha256": sha256_hex(text), "snapshot_sha256": snapshot,
             "fetched_at": data["fetched_at"], "source": "crawl",
-        })
-        return ex.warnings[0][:200] if ex.warnings else None
+        }, (ex.warnings[0][:200] if ex.warnings else None)
 
-    def _channel(self, data: dict) -> None:
-        status = data.get("status")
-        login = data.get("login_required")
-        self._add("channel_checks", {
-            "run_id": self.run_id, "target_id": data["target_id"], "channel_kind": data.get("channel_kind"),
-            "url": data["url"], "status": status, "final_url": data.get("final_url"),
-            "latency_ms": data.get("latency_ms"), "login_required": login,
-            "ok": (status == 200 and not login) if status is not None else False,
-            "error": data.get("error"), "checked_at": data["fetched_at"],
-        })
+    def _channel(self, data: dict) -> dict:
+        return channel_row(data, self.run_id)
+
 
     # -- batching ------------------------------------------------------------------------
     def _add(self, table: str, row: dict) -> None:
@@ -180,3 +206,58 @@ class DuckDBPipeline:
         if stop and self.crawler.engine is not None:
             from scrapy.utils.defer import deferred_from_coro
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="write_failed"))
+
+
+class FrontierPipeline(DuckDBPipeline):
+    """A frontier worker's pipeline (docs/scaling.md): the same rows as DuckDBPipeline, extracted
+    here, but committed to the frontier's item list with the request's lease release and its
+    discovered requests in one atomic step; `riskaudit ingest` stores them. Never opens DuckDB."""
+
+    def open_spider(self, spider=None):
+        from crawler.frontier import QUEUE_KEY, LeasedQueue
+        spider = spider or self.crawler.spider
+        self.worker = spider.frontier_worker
+        self.frontier = self.worker.frontier
+        self.crawl_id = self.crawler.settings.get("RISKAUDIT_FRONTIER_CRAWL")
+        self.budget = self.crawler.settings.getint("RISKAUDIT_PAGE_BUDGET")
+        # the encoder of the scheduler's queue (SCHEDULER_SERIALIZER: crawler.frontier_json)
+        self.encoder = LeasedQueue(self.frontier.server, spider, QUEUE_KEY)
+        logger.info("riskaudit frontier worker %s joined crawl %s at %s", self.worker.id, self.crawl_id,
+                    self.frontier.url)
+
+    def spider_closed(self, spider=None, reason=None):
+        self.extractor.close()
+
+    def robots_fetched(self, row):
+        from crawler.frontier import encode_message, message_key
+        fetch = dict(row, run_id=None, snapshot_sha256=None)
+        self._commit(encode_message(self.crawl_id, message_key(None, "robots", fetch["url"]), [("fetches", fetch)]), [])
+
+    async def process_item(self, item, spider=None):
+        from crawler.frontier import claim_fingerprints, encode_message, message_key
+        rows = await self.item_rows(item)
+        msg_key = message_key(item.get("target_id"), item.get("purpose"), item.get("url"), item.get("variant"))
+        children = []
+        for request in item.get("children") or []:
+            claim, mark = claim_fingerprints(request)
+            children.append((claim, mark, True, self.encoder.encode(request)))
+        budget_key = f"riskaudit:frontier:budget:{item.get('target_id')}"
+        self._commit(encode_message(self.crawl_id, msg_key, rows), item.get("leases") or [],
+                     budget_key, self.budget, children)
+        return item
+
+    def _commit(self, message, leases, budget_key="", budget_limit=0, children=()):
+        if self.write_error:
+            return
+        try:
+            self.frontier.commit(message, leases, budget_key, budget_limit, children)
+        except Exception as exc:   # the frontier is unreachable: stop; the leases stay for another worker
+            self.write_error = f"cannot commit to the frontier {self.frontier.url}: {exc}"
+            self.crawler.spider.write_error = self.write_error
+            logger.error("%s; stopping this worker", self.write_error)
+            if self.crawler.engine is not None:
+                from scrapy.utils.defer import deferred_from_coro
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_failed"))
+
+    def flush(self) -> None:
+        pass

@@ -57,6 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         write({"error": str(exc)})
         return 2
     spider = crawler.spider
+    if spider is not None and getattr(spider, "frontier_worker", None) is not None:
+        reason = crawler.stats.get_value("finish_reason")
+        if getattr(spider, "write_error", None):
+            write({"error": spider.write_error, "finish_reason": reason})
+            return 2
+        write({"worker": spider.frontier_worker.id, "finish_reason": reason, "stats": {
+            k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}})
+        return 0 if reason == "finished" else 1
     run_id = getattr(spider, "run_id", None) if spider else None
     if run_id is None:
         fatal = getattr(spider, "fatal_error", None)

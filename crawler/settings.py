@@ -68,6 +68,8 @@ RISKAUDIT_ALLOW_HOSTS = []             # tests only: allow exactly these 'ip:por
 RISKAUDIT_RESOLVE_FUNC = None          # tests only: dotted path of `resolve(host) -> [ip, ...]` (default: getaddrinfo)
 RISKAUDIT_CHROMIUM_PATH = "/usr/bin/chromium"   # browser for `js: true` documents
 RISKAUDIT_FLUSH_ROWS = 500             # pipeline batch size
+RISKAUDIT_FRONTIER = ""                # Redis URL of a shared frontier (set for workers; docs/scaling.md)
+RISKAUDIT_FRONTIER_LEASE = 60          # seconds without a heartbeat before a worker's requests are re-queued
 RISKAUDIT_EXTRACT_WORKERS = "auto"     # text-extraction processes: 'auto' (one per core, max 4) or N (0 = in-process)
 
 # JS rendering (enabled by the spider only when a `js: true` document is crawled and Chromium exists).

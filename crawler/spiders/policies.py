@@ -11,7 +11,8 @@ import shutil
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import StopDownload
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, StopDownload
 
 from crawler.browser import REFUSED_HEADER
 from crawler.discovery import policy_links
@@ -49,6 +50,14 @@ def chromium_problem(settings) -> str | None:
     return None
 
 
+def effective_settings(settings, targets, js_problem) -> dict:
+    """The settings a crawl run records (runs.settings)."""
+    out = {k: settings.get(k) for k in EFFECTIVE_KEYS}
+    out["targets"] = [t.id for t in targets]
+    out["js_available"] = js_problem is None
+    return out
+
+
 class PoliciesSpider(scrapy.Spider):
     name = "policies"
 
@@ -67,6 +76,9 @@ class PoliciesSpider(scrapy.Spider):
         self._seen: dict[str, set[str]] = {t.id: set() for t in self.targets}
         self._budget_used: dict[str, int] = {t.id: 0 for t in self.targets}
         self.browser_proxy = None
+        self.frontier_worker = None     # a worker of a shared frontier (crawler/frontier.py)
+        self.frontier_seeding = False   # requests are built to be queued on a frontier
+        self._frontier_beat = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -76,6 +88,11 @@ class PoliciesSpider(scrapy.Spider):
             settings.set("RISKAUDIT_ALLOW_PRIVATE", True, priority="spider")
         spider.max_depth = settings.getint("RISKAUDIT_DISCOVERY_DEPTH")
         spider.budget = settings.getint("RISKAUDIT_PAGE_BUDGET")
+        if settings.get("RISKAUDIT_FRONTIER"):
+            from crawler.frontier import Frontier, FrontierWorker
+            spider.frontier_worker = FrontierWorker(Frontier(settings.get("RISKAUDIT_FRONTIER")),
+                                                    settings.getint("RISKAUDIT_FRONTIER_LEASE"))
+            crawler.signals.connect(spider._frontier_idle, signal=signals.spider_idle)
         if any(d.js for t in spider.targets for d in t.documents):
             spider.js_problem = chromium_problem(settings)
             if spider.js_problem is None:
@@ -93,35 +110,60 @@ class PoliciesSpider(scrapy.Spider):
         return spider
 
     def effective_settings(self) -> dict:
-        s = self.crawler.settings
-        out = {k: s.get(k) for k in EFFECTIVE_KEYS}
-        out["targets"] = [t.id for t in self.targets]
-        out["js_available"] = self.js_problem is None
-        return out
+        return effective_settings(self.crawler.settings, self.targets, self.js_problem)
 
     # -- requests ------------------------------------------------------------------------
     def _request(self, url: str, target_id: str, purpose: str, **meta) -> scrapy.Request:
         meta.update(ra_target=target_id, ra_purpose=purpose, handle_httpstatus_list=HTTP_ERROR_CODES)
         meta["ra_trace"] = {"attempts": 0}
         request = scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta=meta, dont_filter=True)
-        if meta.get("playwright"):
+        if not (self.frontier_worker or self.frontier_seeding):   # a frontier queues requests serialised
+            self.prepare_request(request)
+        return request
+
+    def prepare_request(self, request) -> None:
+        """Attach what cannot be serialised (the browser's page callbacks); frontier queues call
+        this when a request is popped."""
+        if request.meta.get("playwright"):
             from scrapy_playwright.page import PageMethod
 
             from crawler.browser import check_main_response, page_init
             request.meta["playwright_page_init_callback"] = page_init
             request.meta["playwright_page_methods"] = [PageMethod(check_main_response(request.meta))]
-        return request
 
     async def start(self):
         if self.browser_proxy is not None:
             self.browser_proxy.stats = self.crawler.stats
             await self.browser_proxy.start()
+        if self.frontier_worker is not None:    # the coordinator seeded the shared queue
+            from twisted.internet import task
+            self._frontier_beat = task.LoopingCall(self._frontier_heartbeat)
+            self._frontier_beat.start(max(1.0, self.frontier_worker.lease_seconds / 3), now=True)
+            return
         for item_or_request in self._start_outputs():
             yield item_or_request
 
     def closed(self, reason):
         if self.browser_proxy is not None:
             self.browser_proxy.close()
+        if self.frontier_worker is not None:
+            if self._frontier_beat is not None and self._frontier_beat.running:
+                self._frontier_beat.stop()
+            try:
+                self.frontier_worker.leave()
+            except Exception as exc:  # the frontier is gone: its TTL returns the leases
+                self.logger.warning("frontier: could not leave cleanly: %s", exc)
+
+    def _frontier_heartbeat(self) -> None:
+        try:
+            self.frontier_worker.beat()
+            self.frontier_worker.frontier.reclaim_dead()
+        except Exception as exc:  # keep beating; a lost frontier shows in the commits
+            self.logger.warning("frontier heartbeat failed: %s", exc)
+
+    def _frontier_idle(self, spider=None) -> None:
+        if not self.frontier_worker.try_finish():
+            raise DontCloseSpider
 
     def _start_outputs(self):
         """Requests (and rows for what is deliberately not fetched) for every selected target."""
@@ -167,6 +209,9 @@ class PoliciesSpider(scrapy.Spider):
                          fetched_at=now_utc())
         if meta.get("ra_purpose") == "channel":
             item["channel_kind"] = meta.get("ra_channel_kind")
+        if self.frontier_worker is not None:
+            item["leases"] = meta.get("ra_leases") or []
+            item["variant"] = meta.get("ra_doc_type") or meta.get("ra_channel_kind") or ""
         item.update(fields)
         return item
 
@@ -210,8 +255,13 @@ class PoliciesSpider(scrapy.Spider):
                 item["doc_type"] = meta.get("ra_doc_type")
             elif purpose == "discovery" and meta.get("ra_depth", 0) > 0:
                 item["doc_type"] = "discovered"
+        discover = ok and purpose == "discovery" and is_html and meta.get("ra_depth", 0) < self.max_depth
+        if discover and self.frontier_worker is not None:
+            # claimed against the shared duplicate filter and budget when the item is committed
+            item["children"] = list(self._candidates(response))
+            discover = False
         yield item
-        if ok and purpose == "discovery" and is_html and meta.get("ra_depth", 0) < self.max_depth:
+        if discover:
             yield from self._discover(response)
 
     def _login_required(self, response, is_html: bool) -> bool:
@@ -225,17 +275,27 @@ class PoliciesSpider(scrapy.Spider):
                 return True
         return False
 
-    def _discover(self, response):
-        target_id = response.meta["ra_target"]
-        seen = self._seen[target_id]
+    def _policy_links(self, response) -> list[str]:
         links = []
         for a in response.css("a[href]"):
             href = a.attrib.get("href", "").strip()
             if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
                 continue
             links.append((" ".join(a.css("::text").getall()), response.urljoin(href)))
+        return list(policy_links(links, response.meta["ra_home_host"]))
+
+    def _candidates(self, response):
+        """Discovery requests before the seen/budget checks (a frontier makes those atomically)."""
         depth = response.meta.get("ra_depth", 0) + 1
-        for url in policy_links(links, response.meta["ra_home_host"]):
+        for url in self._policy_links(response):
+            yield self._request(url, response.meta["ra_target"], "discovery", ra_depth=depth,
+                                ra_home_host=response.meta["ra_home_host"])
+
+    def _discover(self, response):
+        target_id = response.meta["ra_target"]
+        seen = self._seen[target_id]
+        depth = response.meta.get("ra_depth", 0) + 1
+        for url in self._policy_links(response):
             if url in seen:
                 continue
             if self._budget_used[target_id] >= self.budget:

@@ -17,6 +17,7 @@ from riskaudit.core.text import terminal_safe
 # Order is the order shown by `riskaudit --help`.
 COMMAND_MODULES = [
     "crawl",
+    "ingest",
     "validate_registry",
     "demo",
     "score",

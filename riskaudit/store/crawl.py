@@ -35,6 +35,16 @@ class CrawlWriter:
                                    "first_seen": fetched_at})
         return digest
 
+    def commit(self) -> None:
+        """Flush every buffer in one transaction: all of a batch is stored, or none of it."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.flush()
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
     def flush(self) -> None:
         for table in FLUSH_ORDER:
             rows = self.buffers[table]
@@ -64,3 +74,16 @@ def crawl_summary(con: Connection, run_id: int) -> dict[str, int]:
     return {"fetches": n_fetch, "ok": n_ok, "errors": n_err, "media_refused": n_media, "robots_blocked": n_robots,
             "private_refused": n_private, "documents": n_docs, "targets": n_targets, "channels": n_chan,
             "channels_ok": n_chan_ok, "extract_failed": n_extract_failed, "extract_fallback": n_extract_fallback}
+
+
+def fetch_keys(con: Connection, run_id: int) -> set[tuple]:
+    """(target, purpose, url, document type or channel kind) of every fetch of a run: what a
+    frontier ingest has already stored (a failed document fetch has no type: '' there)."""
+    rows = con.execute(
+        "SELECT coalesce(f.target_id, ''), f.purpose, f.url, "
+        "coalesce(d.doc_type, c.channel_kind, '') FROM fetches f "
+        "LEFT JOIN documents d ON f.purpose = 'document' AND d.run_id = f.run_id AND d.target_id = f.target_id "
+        "AND d.url = f.url AND d.snapshot_sha256 = f.snapshot_sha256 "
+        "LEFT JOIN channel_checks c ON f.purpose = 'channel' AND c.run_id = f.run_id AND c.target_id = f.target_id "
+        "AND c.url = f.url WHERE f.run_id = ?", [run_id]).fetchall()
+    return {tuple(r) for r in rows}

@@ -21,6 +21,13 @@ def finish_run(con: Connection, run_id: int, status: str = "finished") -> None:
     con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", [now_utc(), status, run_id])
 
 
+def frontier_run(con: Connection, crawl_id: str) -> int | None:
+    """The crawl run that a frontier crawl (`settings.frontier_crawl`) is ingested into."""
+    row = con.execute("SELECT max(run_id) FROM runs WHERE kind = 'crawl' "
+                      "AND json_extract_string(settings, '$.frontier_crawl') = ?", [crawl_id]).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 def latest_run(con: Connection, kind: str | None = "crawl") -> int | None:
     """Latest finished run (of `kind`, or any kind when None)."""
     sql = "SELECT max(run_id) FROM runs WHERE status = 'finished'"
