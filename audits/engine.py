@@ -89,16 +89,24 @@ def gate_open(rule: ElementRule, seg: Segment) -> bool:
 def _gate_ok(gate, seg: Segment) -> bool:
     if not gate:
         return True
-    low = seg.memo.get("low")
+    memo = seg.memo
+    key = id(gate)        # gates live as long as their (cached) rule set; the answer is kept per segment
+    cached = memo.get(key)
+    if cached is not None and cached[0] is gate:
+        return cached[1]
+    low = memo.get("low")
     if low is None:
-        low = seg.memo["low"] = seg.text.lower()
+        low = memo["low"] = seg.text.lower()
+    ok = True
     for group in gate:
         for g in group:
             if g in low:
                 break
         else:
-            return False
-    return True
+            ok = False
+            break
+    memo[key] = (gate, ok)
+    return ok
 
 
 def _not_met_reason(rule: ElementRule, segments: list[Segment], ctx: Context) -> str:
