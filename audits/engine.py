@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import ahocorasick
+
 from audits import rubric
 from audits.model import Document, ElementResult, Evidence, TargetResult
 from audits.rules import RuleSet, activate, load_rules
@@ -86,6 +88,52 @@ def gate_open(rule: ElementRule, seg: Segment) -> bool:
     return _gate_ok(rule.gate, seg)
 
 
+# Gate literals of every rule, found in one pass over a clause (Aho-Corasick, pyahocorasick):
+# a group is open when one of its literals occurs in the lower-cased clause, exactly as
+# `any(lit in low for lit in group)` but without asking every literal of every rule in turn.
+_LITERALS: dict[str, None] = {}                 # every literal of every gate seen so far
+_GATE_SETS: dict[int, tuple[object, list]] = {}  # id(gate) -> (gate, its groups as frozensets or None = always open)
+_AUTOMATON: list = [None]
+
+
+def _gate_sets(gate) -> list:
+    got = _GATE_SETS.get(id(gate))
+    if got is not None and got[0] is gate:
+        return got[1]
+    sets = []
+    for group in gate:
+        if "" in group:
+            sets.append(None)
+            continue
+        sets.append(frozenset(group))
+        for lit in group:
+            if lit not in _LITERALS:
+                _LITERALS[lit] = None
+                _AUTOMATON[0] = None
+    _GATE_SETS[id(gate)] = (gate, sets)
+    return sets
+
+
+def _literals_in(seg: Segment):
+    auto = _AUTOMATON[0]
+    if auto is None:
+        auto = ahocorasick.Automaton()
+        for lit in _LITERALS:
+            auto.add_word(lit, lit)
+        auto.make_automaton()
+        _AUTOMATON[0] = auto
+    memo = seg.memo
+    got = memo.get("literals")
+    if got is not None and got[0] is auto:
+        return got[1]
+    low = memo.get("low")
+    if low is None:
+        low = memo["low"] = seg.text.lower()
+    found = {lit for _, lit in auto.iter(low)} if len(auto) else set()
+    memo["literals"] = (auto, found)
+    return found
+
+
 def _gate_ok(gate, seg: Segment) -> bool:
     if not gate:
         return True
@@ -94,17 +142,9 @@ def _gate_ok(gate, seg: Segment) -> bool:
     cached = memo.get(key)
     if cached is not None and cached[0] is gate:
         return cached[1]
-    low = memo.get("low")
-    if low is None:
-        low = memo["low"] = seg.text.lower()
-    ok = True
-    for group in gate:
-        for g in group:
-            if g in low:
-                break
-        else:
-            ok = False
-            break
+    sets = _gate_sets(gate)
+    found = _literals_in(seg)
+    ok = all(s is None or not s.isdisjoint(found) for s in sets)
     memo[key] = (gate, ok)
     return ok
 

@@ -191,13 +191,26 @@ class _Fail(Exception):
     pass
 
 
+def _search(found: dict, pat, name: str, text: str):
+    """`pat.search(text)`, kept per clause (same pattern, same text, same match)."""
+    got = found.get(name)
+    if got is not None and got[0] is pat:
+        return got[1]
+    m = pat.search(text)
+    found[name] = (pat, m)
+    return m
+
+
 def _check(cond: dict, seg: Segment, ctx: Context, b: dict, used_hooks: list[str], matched: dict, prohibition_fallback: str | None) -> bool:
     """All conditions of `cond` hold (binding values into `b`)."""
     C = H.C
     text = seg.text
+    found = seg.memo.get("search")       # concept -> (pattern, its first match in the clause): asked by many ways and rules
+    if found is None:
+        found = seg.memo["search"] = {}
     first: list[re.Match] = []
     for name in _as_list(cond.get("text_has")):
-        m = getattr(C, name).search(text)
+        m = _search(found, getattr(C, name), name, text)
         if not m:
             return False
         first.append(m)
@@ -207,7 +220,7 @@ def _check(cond: dict, seg: Segment, ctx: Context, b: dict, used_hooks: list[str
     if win is not None and len(first) >= 2 and abs(first[1].start() - first[0].start()) > win:
         return False
     for name in _as_list(cond.get("text_lacks")):
-        if getattr(C, name).search(text):
+        if _search(found, getattr(C, name), name, text):
             return False
     if "is_item" in cond and bool(seg.is_item) != cond["is_item"]:
         return False
