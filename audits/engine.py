@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 import ahocorasick
 
@@ -28,6 +29,7 @@ _EMPHASIS = re.compile(r"\*{1,3}|(?<![\w\\])_{1,3}(?=\w)|(?<=\w)_{1,3}(?!\w)|(?<
 _SPACES = re.compile(r"[ \t]*\n\s*|[ \t]{2,}")
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """`text` without emphasis markers, escapes and line breaks (for matching only)."""
     if "*" in text or "_" in text or "\\" in text:
