@@ -139,16 +139,14 @@ def _literals_in(seg: Segment):
 def _gate_ok(gate, seg: Segment) -> bool:
     if not gate:
         return True
-    memo = seg.memo
-    key = id(gate)        # gates live as long as their (cached) rule set; the answer is kept per segment
-    cached = memo.get(key)
-    if cached is not None and cached[0] is gate:
-        return cached[1]
-    sets = _gate_sets(gate)
-    found = _literals_in(seg)
-    ok = all(s is None or not s.isdisjoint(found) for s in sets)
-    memo[key] = (gate, ok)
-    return ok
+    got = _GATE_SETS.get(id(gate))      # gates live as long as their (cached) rule set
+    sets = got[1] if got is not None and got[0] is gate else _gate_sets(gate)
+    found = seg.memo.get("literals")
+    found = found[1] if found is not None and found[0] is _AUTOMATON[0] else _literals_in(seg)
+    for s in sets:
+        if s is not None and s.isdisjoint(found):
+            return False
+    return True
 
 
 def _not_met_reason(rule: ElementRule, segments: list[Segment], ctx: Context) -> str:

@@ -206,7 +206,7 @@ _LAST_WORD = re.compile(r"([\w.]+)$")
 
 
 def _word_before(s: str, p: int) -> re.Match | None:
-    """`re.search(r"([\w.]+)$", s[:p])`, reading only the tail of s[:p] unless the word is longer."""
+    r"""`re.search(r"([\w.]+)$", s[:p])`, reading only the tail of s[:p] unless the word is longer."""
     lo = max(0, p - 64)
     m = _LAST_WORD.search(s, lo, p)
     if m is not None and m.start() == lo and lo > 0:
