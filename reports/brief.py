@@ -104,6 +104,23 @@ def _channel_gap_line(gap: dict[str, Any]) -> str:
     return f"{md(gap['service'])}: {part(gap['fast'])}; {part(gap['slow'])} (log-rank {p_text})."
 
 
+def _hop_text(h: dict[str, Any]) -> str:
+    """One hop of an escalation chain: role, organisation, its registry score and channel."""
+    role = h["role_label"] + (" (fronting)" if h["fronting"] else "")
+    who = md(h["organisation"]) if h["organisation"] else "unknown" + (f" ({md(h['unknown'])})" if h.get("unknown") else "")
+    extra = []
+    sc = h.get("score")
+    if h.get("target_id"):
+        name = f"{md(h['target_name'])} " if h["target_name"] != h["organisation"] else ""
+        extra.append(f"{name}{fmt_num(sc['score'])}/100, grade {md(sc['grade'])}" if sc and sc.get("score") is not None
+                     else f"{name}not scored")
+    if h.get("channel"):
+        extra.append(f"channel {md(h['channel']['url'])}")
+    if h.get("stated"):
+        extra.append(f"states {md(fmt_hours(h['stated']['hours']))}")
+    return f"{role} {who}" + (f" [{'; '.join(extra)}]" if extra else "")
+
+
 def render_brief(data: dict[str, Any], generated_at) -> str:
     services = data["services"]
     total = len(services)
@@ -187,6 +204,11 @@ def render_brief(data: dict[str, Any], generated_at) -> str:
     if channel_gaps:
         lines += ["", "## Removal speed by reporting channel", ""]
         lines += ["- " + _channel_gap_line(g) for g in channel_gaps[:5]]
+    if data.get("hosts"):
+        lines += ["", "## Where hosts stand", "",
+                  "Escalation chains of traced sites (who to ask, in order; see report.html for contacts and deadlines):", ""]
+        for t in data["hosts"]:
+            lines.append(f"- {md(t['host'])}: " + " → ".join(_hop_text(h) for h in t["hops"]) + ".")
     moved = sorted(data["changes"]["services"], key=lambda s: (-abs(s["change"]["delta"]), s["service"]))
     if moved:
         lines += ["", "## Changes since the previous run", ""]
@@ -197,5 +219,6 @@ def render_brief(data: dict[str, Any], generated_at) -> str:
                          f"{len(ch['flips'])} element{'s' if len(ch['flips']) != 1 else ''} changed.")
     lines += ["", "---", "", f"Source: riskaudit report, run {data['run_id']}, generated {fmt_time(generated_at)}. "
               "Quotes, URLs, fetch times and snapshot hashes for every element are in report.html; "
-              "data in scores.csv, elements.csv, evidence.csv and scores.json.", ""]
+              "data in scores.csv, elements.csv, evidence.csv" + (", hosts.csv" if data.get("hosts") else "")
+              + " and scores.json.", ""]
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Two families, one module:
 - the report's export tables of one scored run (`write_exports`): `scores` (service), `elements`
-  (service × element), `evidence` (quote), as CSV and Parquet, plus `scores.json`;
+  (service × element), `evidence` (quote), `hosts` (traced host × hop of its escalation chain,
+  header only when nothing was traced), as CSV and Parquet, plus `scores.json`;
 - the results shape shared by `riskaudit export` and `riskaudit score-files` (`write_results`):
   JSON `{"rubric_version", "generated_at", "targets": [TargetResult.to_json(), …]}` and a CSV with
   one row per target × element × quote. `scores.json` of the report has the same target shape.
@@ -43,6 +44,16 @@ ELEMENTS_SCHEMA = pa.schema([
 EVIDENCE_SCHEMA = pa.schema([
     ("service", pa.string()), ("element", pa.string()), ("document", pa.string()), ("url", pa.string()),
     ("snapshot", pa.string()), ("fetched_at", pa.timestamp("us", tz="UTC")), ("quote", pa.string()),
+])
+HOSTS_SCHEMA = pa.schema([
+    ("host", pa.string()), ("registered_domain", pa.string()), ("traced_at", pa.timestamp("us", tz="UTC")),
+    ("trace_id", pa.int64()), ("step", pa.int64()), ("role", pa.string()), ("fronting", pa.bool_()),
+    ("organisation", pa.string()), ("unknown", pa.string()), ("country", pa.string()), ("asn", pa.int64()),
+    ("abuse_emails", pa.string()), ("target_id", pa.string()), ("matched_by", pa.string()),
+    ("score", pa.float64()), ("grade", pa.string()), ("score_from", pa.string()),
+    ("channel", pa.string()), ("channel_kind", pa.string()), ("channel_ok", pa.bool_()),
+    ("stated_hours", pa.float64()), ("stated_basis", pa.string()), ("take_it_down_asks_for", pa.string()),
+    ("legal_deadlines", pa.string()), ("jurisdictions_from", pa.string()),
 ])
 
 
@@ -95,6 +106,31 @@ def evidence_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
             for s in data["services"] for e in s["elements"] for q in e["evidence"]]
 
 
+def host_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per traced host × hop, in chain order ("Where hosts stand"). Lists are joined with
+    "; "; each legal deadline is "<deadline> <rule id> (<trigger>)"."""
+    rows = []
+    for t in data.get("hosts") or []:
+        for step, h in enumerate(t["hops"], 1):
+            sc, ch, st = h.get("score") or {}, h.get("channel") or {}, h.get("stated") or {}
+            rows.append({
+                "host": t["host"], "registered_domain": t["registered_domain"], "traced_at": t["traced_at"],
+                "trace_id": t["trace_id"], "step": step, "role": h["role"], "fronting": h["fronting"],
+                "organisation": h["organisation"], "unknown": h.get("unknown"), "country": h.get("country"),
+                "asn": h.get("asn"), "abuse_emails": "; ".join(h["abuse_emails"]) or None,
+                "target_id": h.get("target_id"), "matched_by": h.get("matched_by"), "score": sc.get("score"),
+                "grade": sc.get("grade"), "score_from": sc.get("source"), "channel": ch.get("url"),
+                "channel_kind": ch.get("kind"), "channel_ok": ch.get("ok"), "stated_hours": st.get("hours"),
+                "stated_basis": st.get("basis"),
+                "take_it_down_asks_for": "; ".join((h.get("take_it_down") or {}).get("asks_for") or []) or None,
+                "legal_deadlines": "; ".join(f"{r['deadline']} {r['rule_id']} ({r['trigger'] or '?'})"
+                                             for r in h["legal"]) or None,
+                "jurisdictions_from": ("assumed: none known" if h["legal_assumed"] else h["legal_source"])
+                if h["legal"] else None,
+            })
+    return rows
+
+
 def write_csv(path: Path, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
     tabular.write_csv(path, schema.names, rows)
 
@@ -144,7 +180,8 @@ def write_exports(data: dict[str, Any], out_dir: Path, generated_at: _dt.datetim
     written = []
     for name, rows, schema in (("scores", score_rows(data), SCORES_SCHEMA),
                                ("elements", element_rows(data), ELEMENTS_SCHEMA),
-                               ("evidence", evidence_rows(data), EVIDENCE_SCHEMA)):
+                               ("evidence", evidence_rows(data), EVIDENCE_SCHEMA),
+                               ("hosts", host_rows(data), HOSTS_SCHEMA)):
         _guarded(out_dir / f"{name}.csv", write_csv, rows, schema)
         _guarded(out_dir / f"{name}.parquet", write_parquet, rows, schema)
         written += [out_dir / f"{name}.csv", out_dir / f"{name}.parquet"]

@@ -23,10 +23,9 @@ from riskaudit.store import connect
 from riskaudit.store.targets import upsert_target
 from riskaudit.trace import cdn, rdap
 from riskaudit.trace.match import HostMap, norm_name, registrable
-from tests.support.dns_server import LocalDns
-from tests.support.rdap_server import LocalRdap
+from tests.support.testsite import CountingServer, Route
+from tests.support.trace_fixture import TODAY, trace_argv, trace_servers
 
-TODAY = "2026-12-03"
 ZONE = {
     # 1. direct host: A + AAAA, NS delegated at the host name itself (so the domain RDAP
     #    look-up first asks for files.directsite.example: 404, then directsite.example)
@@ -48,21 +47,12 @@ ZONE = {
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    with LocalDns(ZONE) as dns, LocalRdap() as rd:
-        boot = rd.bootstrap_dir(tmp_path_factory.mktemp("bootstrap"),
-                                dns={"example-registry": ["example"]},
-                                ipv4={"arin": ["104.0.0.0/8"], "ripe": ["95.0.0.0/8", "46.0.0.0/8"]},
-                                ipv6={"ripe": ["2a00::/12"]},
-                                asn={"arin": ["13312-18431"], "ripe": ["24577-25600", "196608-213403"]})
-        yield {"dns": dns, "rdap": rd, "bootstrap": boot}
+    with trace_servers(ZONE, tmp_path_factory.mktemp("bootstrap")) as s:
+        yield s
 
 
 def run_trace(servers, db, *args, fmt="json", allow_private=True, capsys=None):
-    argv = ["trace", *args, "--db", str(db), "--resolver", servers["dns"].address,
-            "--rdap-bootstrap", str(servers["bootstrap"]), "--format", fmt, "--today", TODAY, "--timeout", "5"]
-    if allow_private:
-        argv.append("--allow-private")
-    code = main(argv)
+    code = main(trace_argv(servers, db, *args, fmt=fmt, allow_private=allow_private))
     out = capsys.readouterr().out
     assert code == 0
     return json.loads(out) if fmt == "json" else out
@@ -217,6 +207,42 @@ def test_trace_from_file_and_guard(servers, tmp_path, capsys):
     t = run_trace(servers, tmp_path / "t.duckdb", "www.fronted.example", allow_private=False, capsys=capsys)
     assert any("refused (127.0.0.1 loopback)" in e for e in t["errors"])
     assert roles(t) == ["cdn", "host"]          # still fronted (from DNS and the ranges), registrar unknown
+
+
+def test_from_file_bad_line_names_file_and_line(servers, tmp_path, capsys):
+    urls = tmp_path / "urls.txt"
+    urls.write_text("# sites\nwww.fronted.example\n\nlocalhost\n", encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    code = main(trace_argv(servers, db, "--from-file", str(urls)))
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert f"{urls} line 4: " in err and "not a fully qualified domain name" in err and "fix or remove the line" in err
+    assert not db.exists()                     # checked before anything was traced or stored
+
+
+def test_bootstrap_cache_downloads_once_and_keeps_a_stale_copy(tmp_path):
+    keys = {"dns.json": "example", "ipv4.json": "104.0.0.0/8", "ipv6.json": "2a00::/12", "asn.json": "1-100"}
+    files = {f"/rdap/{name}": Route(body=json.dumps({"version": "1.0", "services": [[[key], ["https://r/"]]]}),
+                                    content_type="application/json") for name, key in keys.items()}
+    cache = tmp_path / "cache"
+    with CountingServer(files) as srv:
+        b = rdap.Bootstrap.cached(cache, allow_private=True, base_url=srv.url("/rdap/"))
+        assert b.for_domain("x.example") == ["https://r/"]
+        assert sorted(p.name for p in cache.iterdir()) == sorted(rdap.BOOTSTRAP_FILES)
+        rdap.Bootstrap.cached(cache, allow_private=True, base_url=srv.url("/rdap/"))
+        assert srv.total_hits == len(rdap.BOOTSTRAP_FILES)          # fresh copies are not fetched again
+        srv.routes.clear()                                           # the server now answers 404
+        stale = rdap.Bootstrap.cached(cache, allow_private=True, base_url=srv.url("/rdap/"), max_age_s=0)
+        assert stale.for_domain("x.example") == ["https://r/"]      # stale but usable
+        with pytest.raises(UserError, match="pass --rdap-bootstrap DIR"):
+            rdap.Bootstrap.cached(tmp_path / "empty", allow_private=True, base_url=srv.url("/rdap/"))
+    (cache / "asn.json").write_text(json.dumps({"services": [[["AS13335"], ["https://r/"]]]}))
+    with pytest.raises(UserError, match=r"asn.json: 'AS13335' is not a valid AS range key"):
+        rdap.Bootstrap.from_dir(cache)
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(UserError, match="cannot create"):
+        rdap.Bootstrap.cached(afile / "sub", allow_private=True, base_url="http://127.0.0.1:9/")
 
 
 def test_trace_bad_input_is_one_line(servers, tmp_path, capsys):

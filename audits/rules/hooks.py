@@ -402,6 +402,15 @@ def _csam_concept(seg, ctx, b):
 def _synthetic_csam_concept(seg, ctx, b):
     concept = csam_concept_text(seg.text) or minor_heading_concept(seg)
     nr = b.get("nonreal_depiction", "")
+    if concept and nr:
+        # "child sexual abuse material or deepfakes of politicians": the depiction names other people
+        at = seg.text.find(nr)
+        after = seg.text[at + len(nr):at + len(nr) + 60] if at >= 0 else ""
+        m = re.match(r"\s+(?:of|depicting|showing|featuring|involving)\s+((?:\S+\s+){0,2}\S+)", after, re.I)
+        if m and not C.minors.search(m.group(1)) and not re.search(r"\b(?:any|anyone|a person|people|persons?|individuals?|them|such|it)\b", m.group(1), re.I):
+            concept = None
+            if not extension_context(seg, headings=2):
+                return None
     if concept:
         return {"why": f"{concept} + non-real depiction '{nr}'", "direct": True}
     around = extension_context(seg, headings=2)
@@ -521,7 +530,8 @@ def _general_reporting(seg, ctx, b):
         return None            # the user's own content flagged in error: an appeal, not a report
     if re.search(r"\b(?:reports?|requests?) (?:\w+ ){0,2}from (?:law enforcement|government|authorit)", text, re.I):
         return None
-    if re.search(r"\bwe (?:may |will |can |might )?(?:send|provide|email|e-mail|give) (?:you|users|customers)\b|\b(?:usage|activity|billing|analytics) reports?\b", text, re.I):
+    if re.search(r"\bwe (?:may |will |can |might )?(?:send|provide|email|e-mail|give) (?:you|users|customers)\b|\b(?:usage|activity|billing|analytics) reports?\b"
+                 r"|\b(?:send|sending|provide|providing|give|giving) you (?:with )?(?:an? )?(?:\w+ )?(?:notice|notification|e-?mail)", text, re.I):
         return None            # reports the service sends out, not reports it receives
     if C.negated_fact.search(text) and not re.search(r"\byou (?:can|may)\b", text, re.I):
         return None

@@ -13,6 +13,10 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from audits import rubric
+from audits.response_times import TRIGGER_TEXT, load_rules
+from audits.take_it_down import ELEMENTS as TAKE_IT_DOWN_ELEMENTS
+from audits.take_it_down import LABELS as TAKE_IT_DOWN_LABELS
+from audits.take_it_down import request_elements
 from riskaudit.core.text import is_web_url
 from riskaudit.stages import cases as case_stage
 from riskaudit.stages import history
@@ -20,9 +24,11 @@ from riskaudit.stages import review as review_stage
 from riskaudit.store import Connection
 from riskaudit.store import cases as case_store
 from riskaudit.store import report as q
+from riskaudit.store import traces as trace_store
 from riskaudit.store.documents import documents_of_run
 from riskaudit.store.results import previous_scores
 from riskaudit.store.runs import resolve_scored_run
+from riskaudit.trace.chain import ROLE_NOTE
 
 NOT_MET_REASON = "no qualifying statement found in the crawled documents"
 MAX_LISTED_URLS = 10  # robots-blocked pages listed per service (the count is always complete)
@@ -231,6 +237,80 @@ def _why(not_assessed: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+ROLE_LABELS = {"platform": "platform", "cdn": "CDN", "host": "origin host", "registrar": "registrar"}
+
+
+def _take_it_down(asked: list[str]) -> dict[str, list[str]]:
+    """Labels of the TAKE IT DOWN request elements asked for (ids from `audits.take_it_down`), and
+    of the ones not asked for, in the Act's order."""
+    return {"asks_for": [TAKE_IT_DOWN_LABELS[e] for e in TAKE_IT_DOWN_ELEMENTS if e in asked],
+            "missing": [TAKE_IT_DOWN_LABELS[e] for e in TAKE_IT_DOWN_ELEMENTS if e not in asked]}
+
+
+def _hosts(con, run_id: int, services: list[dict[str, Any]], not_assessed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"Where hosts stand": the latest trace of each traced host (`riskaudit trace`) with its
+    escalation chain in order (platform, CDN, origin host, registrar). A matched target's score is
+    the one this report shows for it (reviewed decisions included), else its latest score in runs
+    up to this one, else the score stored with the trace. Only the host name of a trace is kept:
+    the URL traced may be a content URL, which the report never shows. [] when nothing was traced."""
+    traces = trace_store.latest_traces(con)
+    if not traces:
+        return []
+    shown = {s["target_id"]: (i, s) for i, s in enumerate(services, 1)}
+    unranked = {s["target_id"] for s in not_assessed}
+    stored_scores = q.scores_as_of(con, run_id)
+    rule_names = {r["id"]: r["name"] for r in load_rules()}
+    out = []
+    for t in traces:
+        hops = []
+        for h in t["hops"]:
+            tid = h["target_id"]
+            if tid in shown:
+                rank, s = shown[tid]
+                score = {"score": s["score"], "grade": s["grade"], "run_id": run_id,
+                         "source": "this run" if s["score"] is not None else "no score in this run", "scorecard": rank}
+            elif tid in unranked:
+                score = {"score": None, "grade": None, "run_id": run_id, "source": "not assessed in this run",
+                         "scorecard": None}
+            elif tid and tid in stored_scores and stored_scores[tid]["status"] == "assessed":
+                r = stored_scores[tid]
+                score = {"score": r["score"], "grade": r["grade"], "run_id": r["run_id"],
+                         "source": f"run {r['run_id']}", "scorecard": None}
+            elif tid and h["score"] is not None:
+                score = {"score": h["score"], "grade": h["grade"], "run_id": h["score_run_id"],
+                         "source": "when traced", "scorecard": None}
+            else:
+                score = None
+            legal = [{"rule_id": r.get("rule_id"), "name": rule_names.get(r.get("rule_id")) or r.get("rule_id"),
+                      "jurisdiction": r.get("jurisdiction"), "deadline": r.get("deadline"),
+                      "trigger": r.get("trigger"),
+                      "trigger_text": r.get("trigger_text") or TRIGGER_TEXT.get(r.get("trigger"), ""),
+                      "in_force": r.get("in_force"), "effective": r.get("effective"),
+                      "verify": bool(r.get("verify")), "caveat": r.get("caveat"),
+                      "jurisdiction_assumed": bool(r.get("jurisdiction_assumed")),
+                      "jurisdictions_source": r.get("jurisdictions_source")} for r in h["legal"]]
+            hops.append({
+                "seq": h["seq"], "role": h["role"], "role_label": ROLE_LABELS.get(h["role"], h["role"]),
+                "fronting": h["role"] == "cdn", "note": ROLE_NOTE.get(h["role"], ""),
+                "organisation": h["organisation"], "unknown": h["unknown"], "country": h["country"],
+                "asn": h["asn"], "addresses": h["addresses"], "network": h["network"],
+                "abuse_emails": h["abuse_emails"], "target_id": tid, "target_name": h["target_name"] or tid,
+                "matched_by": h["matched_by"], "score": score,
+                "channel": {"url": h["channel"], "kind": h["channel_kind"], "ok": h["channel_ok"],
+                            "checked_at": h["channel_checked_at"]} if h["channel"] else None,
+                "stated": {"hours": h["stated_hours"], "basis": h["stated_basis"], "quote": h["stated_quote"]}
+                if h["stated_hours"] is not None else None,
+                "take_it_down": _take_it_down(h["take_it_down_elements"]) if h["take_it_down_elements"] else None,
+                "legal": legal,
+                "legal_assumed": any(r["jurisdiction_assumed"] for r in legal),
+                "legal_source": legal[0]["jurisdictions_source"] if legal else None,
+            })
+        out.append({"trace_id": t["trace_id"], "host": t["host"], "registered_domain": t["registered_domain"],
+                    "traced_at": t["finished_at"], "cdn": [c.get("name") or c.get("provider") for c in t["cdn"]],
+                    "failed_lookups": len(t["errors"]), "hops": hops})
+    return out
+
+
 def load_report_data(con: Connection, run_id: int | None = None, *,
                      db_label: str = "the database", redact_urls: bool = False,
                      reviewed_only: bool = False) -> dict[str, Any]:
@@ -366,6 +446,11 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
     histories = _histories(con, services)
     for s in services:
         s["history"] = histories.get(s["target_id"])
+    hosts = _hosts(con, run_id, services, not_assessed)
+    for s in services:
+        for e in s["elements"]:
+            if e["id"] == "statutory_ncii_process" and e["evidence"]:
+                e["take_it_down"] = _take_it_down(request_elements([x["quote"] for x in e["evidence"]]))
     changed = [s for s in services if s["change"]]
     prev_runs = sorted({s["change"]["previous_run"] for s in changed})
     changes = {"has_previous": bool(changed), "previous_runs": prev_runs,
@@ -378,5 +463,5 @@ def load_report_data(con: Connection, run_id: int | None = None, *,
         "rubric_mismatch": any(v != rubric.RUBRIC_VERSION for v in rubric_versions),
         "services": services, "not_assessed": not_assessed, "not_assessed_why": _why(not_assessed),
         "kinds": kinds, "totals": totals, "coverage": coverage,
-        "response": response, "changes": changes, "review": review,
+        "response": response, "changes": changes, "review": review, "hosts": hosts,
     }

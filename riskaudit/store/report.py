@@ -92,3 +92,13 @@ def league_rows(con: Connection, run_id: int) -> list[tuple]:
         FROM scores s WHERE s.run_id = ? AND coalesce(s.status, 'assessed') = 'assessed'
         ORDER BY s.score DESC, s.service
         """, [run_id]).fetchall()
+
+
+def scores_as_of(con: Connection, run_id: int) -> dict[str, dict[str, Any]]:
+    """{target_id: {run_id, score, grade, status}}: each target's latest score in runs up to `run_id`
+    (what a report of that run can say about a target it does not list, e.g. a host in a trace)."""
+    rows = dicts(con, """
+        SELECT target_id, run_id, score, grade, coalesce(status, 'assessed') AS status FROM scores s
+        WHERE run_id = (SELECT max(run_id) FROM scores u WHERE u.target_id = s.target_id AND u.run_id <= ?)""",
+                 [run_id])
+    return {r.pop("target_id"): r for r in rows}

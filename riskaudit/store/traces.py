@@ -124,20 +124,43 @@ def site_headers(con, host: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- reads of stored traces
+_HOP_COLUMNS = ("seq", "role", "organisation", "target_id", "matched_by", "addresses", "asn", "network", "country",
+                "abuse_emails", "channel", "channel_kind", "channel_ok", "channel_checked_at", "score", "grade",
+                "score_run_id", "stated_hours", "stated_basis", "take_it_down_elements", "legal")
+
+
 def latest_traces(con) -> list[dict]:
-    """The latest trace of each host with its hops (for the report's "Where hosts stand")."""
+    """The latest trace of each host with its hops in chain order (for the report's "Where hosts stand").
+
+    Per trace: trace_id, query, host, registered_domain, platform_target_id, finished_at, errors,
+    cdn (the detections, JSON decoded) and hops; per hop the `trace_hops` columns (`legal` decoded),
+    `target_name` (the matched target's registry name, None when it is no longer in the store) and,
+    from the stored chain, `unknown` (why no organisation is known), `stated_quote` and `signals`.
+    A store without trace tables gives [].
+    """
     rows = _safe(con, """
-        SELECT trace_id, query, host, platform_target_id, finished_at, errors FROM traces t
-        WHERE trace_id = (SELECT max(trace_id) FROM traces u WHERE u.host = t.host) ORDER BY host""")
+        SELECT trace_id, query, host, registered_domain, platform_target_id, finished_at, errors, cdn, chain
+        FROM traces t WHERE trace_id = (SELECT max(trace_id) FROM traces u WHERE u.host = t.host) ORDER BY host""")
+    names = {tid: t["name"] for tid, t in targets(con).items()}
     out = []
-    for trace_id, query, host, platform, finished_at, errors in rows:
-        hops = con.execute("SELECT seq, role, organisation, target_id, channel, channel_ok, score, grade, "
-                           "stated_hours, legal FROM trace_hops WHERE trace_id = ? ORDER BY seq", [trace_id]).fetchall()
-        out.append({"trace_id": trace_id, "query": query, "host": host, "platform_target_id": platform,
-                    "finished_at": finished_at, "errors": list(errors or []),
-                    "hops": [{"seq": h[0], "role": h[1], "organisation": h[2], "target_id": h[3], "channel": h[4],
-                              "channel_ok": h[5], "score": h[6], "grade": h[7], "stated_hours": h[8],
-                              "legal": json.loads(h[9]) if h[9] else []} for h in hops]})
+    for trace_id, query, host, domain, platform, finished_at, errors, cdn, chain in rows:
+        chain = json.loads(chain) if chain else []
+        hops = []
+        for h in con.execute(f"SELECT {', '.join(_HOP_COLUMNS)} FROM trace_hops WHERE trace_id = ? ORDER BY seq",
+                             [trace_id]).fetchall():
+            hop = dict(zip(_HOP_COLUMNS, h))
+            hop["legal"] = json.loads(hop["legal"]) if hop["legal"] else []
+            for key in ("addresses", "abuse_emails", "take_it_down_elements"):
+                hop[key] = list(hop[key] or [])
+            hop["target_name"] = names.get(hop["target_id"]) if hop["target_id"] else None
+            stored = chain[hop["seq"] - 1] if 0 < hop["seq"] <= len(chain) else {}
+            hop["unknown"] = stored.get("unknown")
+            hop["stated_quote"] = (stored.get("stated") or {}).get("quote")
+            hop["signals"] = list(stored.get("signals") or [])
+            hops.append(hop)
+        out.append({"trace_id": trace_id, "query": query, "host": host, "registered_domain": domain,
+                    "platform_target_id": platform, "finished_at": finished_at, "errors": list(errors or []),
+                    "cdn": json.loads(cdn) if cdn else [], "hops": hops})
     return out
 
 

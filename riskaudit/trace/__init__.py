@@ -4,6 +4,7 @@ Modules: `dns` (dnspython look-ups), `rdap` (bootstrap, HTTP client, pure parser
 (published ranges / CNAME suffixes / headers, data/cdn_ranges.yaml), `match` (organisation ->
 registry target, data/host_map.yaml), `chain` (platform -> CDN -> host -> registrar with
 channels, promised times and legal deadlines), `tracer` (one trace, network only through the
-injected clients) and `store_sql` (all SQL; schema in riskaudit/store/migrations/0004_traces.sql).
+injected clients). All SQL is in `riskaudit.store.traces` (imported as `store_sql`; schema in
+riskaudit/store/migrations/0004_traces.sql); the report's "Where hosts stand" reads it there.
 Method: docs/tracing.md.
 """

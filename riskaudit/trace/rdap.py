@@ -129,13 +129,18 @@ class Bootstrap:
                     raise UserError(f"{source}/{fname}: malformed services entry {entry!r}")
                 keys, urls = entry[0], _prefer_https(entry[1])
                 for key in keys:
-                    if fname == "dns.json":
-                        self.dns.append((key.lower().strip("."), urls))
-                    elif fname in ("ipv4.json", "ipv6.json"):
-                        self.ip.append((ipaddress.ip_network(key, strict=False), urls))
-                    elif fname == "asn.json":
-                        lo, _, hi = key.partition("-")
-                        self.asn.append((int(lo), int(hi or lo), urls))
+                    try:
+                        if fname == "dns.json":
+                            self.dns.append((key.lower().strip("."), urls))
+                        elif fname in ("ipv4.json", "ipv6.json"):
+                            self.ip.append((ipaddress.ip_network(key, strict=False), urls))
+                        elif fname == "asn.json":
+                            lo, _, hi = key.partition("-")
+                            self.asn.append((int(lo), int(hi or lo), urls))
+                    except (ValueError, TypeError, AttributeError):
+                        raise UserError(f"{source}/{fname}: {key!r} is not a valid "
+                                        f"{'domain' if fname == 'dns.json' else 'AS range' if fname == 'asn.json' else 'prefix'}"
+                                        " key (expected IANA's RDAP bootstrap format)") from None
         self.ip.sort(key=lambda t: t[0].prefixlen, reverse=True)
 
     @classmethod
@@ -159,7 +164,11 @@ class Bootstrap:
                base_url: str = IANA_BOOTSTRAP, max_age_s: int = CACHE_MAX_AGE_S) -> "Bootstrap":
         """IANA's files, downloaded into `cache_dir` when missing or older than `max_age_s`."""
         cache = Path(cache_dir) if cache_dir else default_cache_dir()
-        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"RDAP bootstrap cache {cache}: cannot create ({exc.strerror or exc}); "
+                            "pass --rdap-bootstrap DIR or set XDG_CACHE_HOME to a writable folder") from None
         for name in BOOTSTRAP_FILES:
             p = cache / name
             if p.exists() and time.time() - p.stat().st_mtime < max_age_s:
@@ -173,8 +182,13 @@ class Bootstrap:
                 raise UserError(f"RDAP bootstrap {urljoin(base_url, name)} unavailable ({exc}); "
                                 "pass --rdap-bootstrap DIR with IANA's dns.json, ipv4.json, ipv6.json, asn.json") from None
             tmp = p.with_suffix(".tmp")
-            tmp.write_bytes(res.body)
-            tmp.replace(p)
+            try:
+                tmp.write_bytes(res.body)
+                tmp.replace(p)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise UserError(f"RDAP bootstrap cache {p}: cannot write ({exc.strerror or exc}); "
+                                "pass --rdap-bootstrap DIR or set XDG_CACHE_HOME to a writable folder") from None
         return cls.from_dir(cache)
 
     def for_domain(self, name: str) -> list[str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db, add_run
 
-OUTPUTS = ("report.html", "summary.md", "scores.csv", "elements.csv", "evidence.csv", "scores.json",
-           "scores.parquet", "elements.parquet", "evidence.parquet")
+OUTPUTS = ("report.html", "summary.md", "scores.csv", "elements.csv", "evidence.csv", "hosts.csv", "scores.json",
+           "scores.parquet", "elements.parquet", "evidence.parquet", "hosts.parquet")
 
 
 def run(args) -> int:
@@ -24,7 +24,7 @@ def register(subparsers) -> None:
     parser = add_command(
         subparsers, "report",
         "Write a self-contained HTML report (league table, heat map, scorecards with quoted evidence, "
-        "crawl health, response times, changes, methodology), CSV/JSON/Parquet exports and a Markdown "
+        "crawl health, response times, where traced hosts stand, changes, methodology), CSV/JSON/Parquet exports and a Markdown "
         "brief for the latest scored run.",
         ["riskaudit report --db riskaudit.duckdb --out report/",
          "riskaudit report --db riskaudit.duckdb --out report-run3/ --run 3",

@@ -16,14 +16,28 @@ from riskaudit.store import DEFAULT_DB
 
 
 def _queries(args) -> list[str]:
-    out = list(args.targets or [])
+    """The URLs/domains to trace: arguments, then --from-file lines (blank lines and # comments
+    skipped). Every one is checked before anything is traced; a bad one is a UserError naming
+    the file and line (or the argument)."""
+    from riskaudit.trace.tracer import normalise_query
+    out = [(q, f"argument {q!r}") for q in args.targets or []]
     if args.from_file:
         try:
             lines = Path(args.from_file).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise UserError(f"cannot read {args.from_file}: {exc.strerror}") from None
-        out += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-    return out
+        except UnicodeDecodeError:
+            raise UserError(f"{args.from_file}: not UTF-8 text (one URL or domain per line)") from None
+        out += [(ln.strip(), f"{args.from_file} line {n}") for n, ln in enumerate(lines, 1)
+                if ln.strip() and not ln.lstrip().startswith("#")]
+    for q, where in out:
+        try:
+            normalise_query(q)
+        except UserError as exc:
+            if where.startswith("argument"):
+                raise
+            raise UserError(f"{where}: {exc}; fix or remove the line") from None
+    return [q for q, _ in out]
 
 
 def _today(value):
