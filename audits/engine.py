@@ -12,9 +12,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-import ahocorasick
-
-from audits import rubric
+from audits import literal_index, rubric
 from audits.model import Document, ElementResult, Evidence, TargetResult
 from audits.rules import RuleSet, activate, load_rules
 from audits.rules.interpreter import Context, ElementRule, Hit, apply_rule, derive, exclusion_fired, near_miss
@@ -90,50 +88,16 @@ def gate_open(rule: ElementRule, seg: Segment) -> bool:
     return _gate_ok(rule.gate, seg)
 
 
-# Gate literals of every rule, found in one pass over a clause (Aho-Corasick, pyahocorasick):
-# a group is open when one of its literals occurs in the lower-cased clause, exactly as
-# `any(lit in low for lit in group)` but without asking every literal of every rule in turn.
-_LITERALS: dict[str, None] = {}                 # every literal of every gate seen so far
-_GATE_SETS: dict[int, tuple[object, list]] = {}  # id(gate) -> (gate, its groups as frozensets or None = always open)
-_AUTOMATON: list = [None]
+_GATE_SETS: dict[int, tuple[object, list]] = {}  # id(gate) -> (gate, its groups as literal_index sets)
 
 
 def _gate_sets(gate) -> list:
     got = _GATE_SETS.get(id(gate))
     if got is not None and got[0] is gate:
         return got[1]
-    sets = []
-    for group in gate:
-        if "" in group:
-            sets.append(None)
-            continue
-        sets.append(frozenset(group))
-        for lit in group:
-            if lit not in _LITERALS:
-                _LITERALS[lit] = None
-                _AUTOMATON[0] = None
+    sets = [literal_index.register(group) for group in gate]
     _GATE_SETS[id(gate)] = (gate, sets)
     return sets
-
-
-def _literals_in(seg: Segment):
-    auto = _AUTOMATON[0]
-    if auto is None:
-        auto = ahocorasick.Automaton()
-        for lit in _LITERALS:
-            auto.add_word(lit, lit)
-        auto.make_automaton()
-        _AUTOMATON[0] = auto
-    memo = seg.memo
-    got = memo.get("literals")
-    if got is not None and got[0] is auto:
-        return got[1]
-    low = memo.get("low")
-    if low is None:
-        low = memo["low"] = seg.text.lower()
-    found = {lit for _, lit in auto.iter(low)} if len(auto) else set()
-    memo["literals"] = (auto, found)
-    return found
 
 
 def _gate_ok(gate, seg: Segment) -> bool:
@@ -141,8 +105,7 @@ def _gate_ok(gate, seg: Segment) -> bool:
         return True
     got = _GATE_SETS.get(id(gate))      # gates live as long as their (cached) rule set
     sets = got[1] if got is not None and got[0] is gate else _gate_sets(gate)
-    found = seg.memo.get("literals")
-    found = found[1] if found is not None and found[0] is _AUTOMATON[0] else _literals_in(seg)
+    found = literal_index.found_in(seg)
     for s in sets:
         if s is not None and s.isdisjoint(found):
             return False

@@ -12,8 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from audits import literal_index
 from audits.rules import hooks as H
-from audits.rules.interpreter import ElementRule, load_element_rule
+from audits.rules.interpreter import LITERALS, ElementRule, load_element_rule
 from audits.rules.loader import (
     PACKAGE_DIR,
     CompiledConcepts,
@@ -135,9 +136,23 @@ def activate(rs: RuleSet) -> None:
         return
     H.C.__dict__.clear()
     H.C.__dict__.update(rs.ns.__dict__)
+    LITERALS.clear()
+    LITERALS.update({name: _searchable(lits) for name, lits in rs.compiled.literals.items()})
     for c in H.CACHES:
         c.cache_clear()
     _ACTIVE[0] = rs
+
+
+def _searchable(lits: set[str] | None):
+    """A concept's literals as a pre-check of its search in ASCII text, or None when one of them
+    has a letter that an ASCII letter matches case-insensitively ('ſ' ~ 's', 'ı' ~ 'I', 'ß' ~ 'ss')."""
+    if not lits:
+        return None
+    for lit in lits:
+        for ch in lit:
+            if not ch.isascii() and (len(ch.upper()) != 1 or ch.upper().isascii() or ch.upper().lower() != ch):
+                return None
+    return literal_index.register(lits)
 
 
 __all__ = ["RuleSet", "RuleError", "load_rules", "rules_version", "activate", "DEFAULT_RULES_DIR"]

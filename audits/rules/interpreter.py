@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audits import literal_index
 from audits.rules import hooks as H
 from audits.rules.loader import Located, RuleError, load_yaml
 from audits.rules.phrases import PhraseError
@@ -191,12 +192,28 @@ class _Fail(Exception):
     pass
 
 
-def _search(found: dict, pat, name: str, text: str):
-    """`pat.search(text)`, kept per clause (same pattern, same text, same match)."""
+# concept -> literal_index set of which one occurs in the lower-cased text of any match, or None
+# (no literals, or one that lower-casing may not map to: then the concept is always searched);
+# set by audits.rules.activate()
+LITERALS: dict[str, frozenset | None] = {}
+
+
+def concept_search(seg: Segment, name: str) -> re.Match | None:
+    """`C.<name>.search(seg.text)`, kept per clause (asked by many ways and rules). An ASCII
+    clause holding none of the concept's literals is not searched: it cannot match."""
+    pat = getattr(H.C, name)         # read through C: `explain` records the concepts a rule reads
+    memo = seg.memo
+    found = memo.get("search")
+    if found is None:
+        found = memo["search"] = {}
     got = found.get(name)
     if got is not None and got[0] is pat:
         return got[1]
-    m = pat.search(text)
+    lits = LITERALS.get(name)
+    if lits is not None and seg.text.isascii() and lits.isdisjoint(literal_index.found_in(seg)):
+        m = None
+    else:
+        m = pat.search(seg.text)
     found[name] = (pat, m)
     return m
 
@@ -204,13 +221,9 @@ def _search(found: dict, pat, name: str, text: str):
 def _check(cond: dict, seg: Segment, ctx: Context, b: dict, used_hooks: list[str], matched: dict, prohibition_fallback: str | None) -> bool:
     """All conditions of `cond` hold (binding values into `b`)."""
     C = H.C
-    text = seg.text
-    found = seg.memo.get("search")       # concept -> (pattern, its first match in the clause): asked by many ways and rules
-    if found is None:
-        found = seg.memo["search"] = {}
     first: list[re.Match] = []
     for name in _as_list(cond.get("text_has")):
-        m = _search(found, getattr(C, name), name, text)
+        m = concept_search(seg, name)
         if not m:
             return False
         first.append(m)
@@ -220,7 +233,7 @@ def _check(cond: dict, seg: Segment, ctx: Context, b: dict, used_hooks: list[str
     if win is not None and len(first) >= 2 and abs(first[1].start() - first[0].start()) > win:
         return False
     for name in _as_list(cond.get("text_lacks")):
-        if _search(found, getattr(C, name), name, text):
+        if concept_search(seg, name):
             return False
     if "is_item" in cond and bool(seg.is_item) != cond["is_item"]:
         return False
