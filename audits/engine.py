@@ -88,6 +88,7 @@ def gate_open(rule: ElementRule, seg: Segment) -> bool:
     return _gate_ok(rule.gate, seg)
 
 
+_GATE_OPEN = gate_open
 _GATE_SETS: dict[int, tuple[object, list]] = {}  # id(gate) -> (gate, its groups as literal_index sets)
 
 
@@ -110,6 +111,26 @@ def _gate_ok(gate, seg: Segment) -> bool:
         if s is not None and s.isdisjoint(found):
             return False
     return True
+
+
+def _open_segments(rule: ElementRule, segments: list[Segment]) -> list[Segment]:
+    """`[s for s in segments if gate_open(rule, s)]`, one set test per clause and group."""
+    if gate_open is not _GATE_OPEN or not rule.gate:     # (eval/compare_engines.py opens every gate)
+        return [s for s in segments if gate_open(rule, s)]
+    groups = [g for g in _gate_sets(rule.gate) if g is not None]
+    found = literal_index.found_in
+    if len(groups) == 1:
+        g = groups[0]
+        return [s for s in segments if not g.isdisjoint(found(s))]
+    out = []
+    for s in segments:
+        f = found(s)
+        for g in groups:
+            if g.isdisjoint(f):
+                break
+        else:
+            out.append(s)
+    return out
 
 
 def _not_met_reason(rule: ElementRule, segments: list[Segment], ctx: Context) -> str:
@@ -141,8 +162,8 @@ def margin_met(hits: list[Hit], best: list[Hit]) -> tuple[str, bool]:
 def margin_not_met(rule: ElementRule, segments: list[Segment], ctx: Context, reason: str, nav: set[int]) -> tuple[str, bool]:
     """(margin, needs_review) of a "not met": an exclusion that fired or a near miss make it a close call."""
     link_ok = bool(rule.data.get("link_only_lines"))
-    for seg in segments:
-        if not gate_open(rule, seg) or (id(seg) in nav and not link_ok):
+    for seg in _open_segments(rule, segments):
+        if id(seg) in nav and not link_ok:
             continue
         fired = exclusion_fired(rule, seg, ctx)
         if fired:
@@ -231,8 +252,8 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
         rule = rs.elements[el.id]
         hits = []
         link_ok = bool(rule.data.get("link_only_lines"))
-        for seg in segments:
-            if not gate_open(rule, seg) or (id(seg) in nav and not (link_ok and not _NAV_TEXT.match(seg.text))):
+        for seg in _open_segments(rule, segments):
+            if id(seg) in nav and not (link_ok and not _NAV_TEXT.match(seg.text)):
                 continue
             h = apply_rule(rule, seg, ctx)
             if h is not None:

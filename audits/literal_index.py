@@ -29,14 +29,7 @@ def register(literals) -> frozenset | None:
 
 def found_in(seg: Segment) -> set[str]:
     """The registered literals that occur in `seg.text.lower()` (kept in the segment's memo)."""
-    auto = _AUTOMATON[0]
-    if auto is None:
-        auto = ahocorasick.Automaton()
-        for lit in _LITERALS:
-            auto.add_word(lit, lit)
-        if len(auto):
-            auto.make_automaton()
-        _AUTOMATON[0] = auto
+    auto = _automaton()
     memo = seg.memo
     got = memo.get("literals")
     if got is not None and got[0] is auto:
@@ -47,3 +40,55 @@ def found_in(seg: Segment) -> set[str]:
     found = {lit for _, lit in auto.iter(low)} if len(auto) else set()
     memo["literals"] = (auto, found)
     return found
+
+
+def _automaton():
+    auto = _AUTOMATON[0]
+    if auto is None:
+        auto = ahocorasick.Automaton()
+        for lit in _LITERALS:
+            auto.add_word(lit, lit)
+        if len(auto):
+            auto.make_automaton()
+        _AUTOMATON[0] = auto
+        _TEXT_CACHE.clear()
+    return auto
+
+
+_TEXT_CACHE: dict[str, set[str]] = {}
+_TEXT_CACHE_MAX = 20000
+
+
+def found_in_text(text: str) -> set[str]:
+    """The registered literals that occur in `text.lower()` (texts other than clauses: lead-ins,
+    headings, contexts; the last ones asked are kept)."""
+    auto = _automaton()
+    got = _TEXT_CACHE.get(text)
+    if got is None:
+        got = {lit for _, lit in auto.iter(text.lower())} if len(auto) else set()
+        if len(_TEXT_CACHE) >= _TEXT_CACHE_MAX:
+            _TEXT_CACHE.clear()
+        _TEXT_CACHE[text] = got
+    return got
+
+
+class Prefiltered:
+    """A compiled concept pattern whose `search(text)` first asks whether the ASCII `text` holds
+    one of the concept's literals (one occurs in the lower-cased text of every match): without
+    one it cannot match and is not searched. Everything else is the pattern's own."""
+
+    __slots__ = ("_pat", "_lits")
+
+    def __init__(self, pat, lits: frozenset):
+        self._pat, self._lits = pat, lits
+
+    def search(self, text, *args, **kw):
+        if not args and not kw and type(text) is str and text.isascii() and self._lits.isdisjoint(found_in_text(text)):
+            return None
+        return self._pat.search(text, *args, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self._pat, name)
+
+    def __repr__(self) -> str:
+        return f"Prefiltered({self._pat!r})"

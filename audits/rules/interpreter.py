@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audits import literal_index
 from audits.rules import hooks as H
 from audits.rules.loader import Located, RuleError, load_yaml
 from audits.rules.phrases import PhraseError
@@ -192,15 +191,8 @@ class _Fail(Exception):
     pass
 
 
-# concept -> literal_index set of which one occurs in the lower-cased text of any match, or None
-# (no literals, or one that lower-casing may not map to: then the concept is always searched);
-# set by audits.rules.activate()
-LITERALS: dict[str, frozenset | None] = {}
-
-
 def concept_search(seg: Segment, name: str) -> re.Match | None:
-    """`C.<name>.search(seg.text)`, kept per clause (asked by many ways and rules). An ASCII
-    clause holding none of the concept's literals is not searched: it cannot match."""
+    """`C.<name>.search(seg.text)`, kept per clause (asked by many ways and rules)."""
     pat = getattr(H.C, name)         # read through C: `explain` records the concepts a rule reads
     memo = seg.memo
     found = memo.get("search")
@@ -209,11 +201,7 @@ def concept_search(seg: Segment, name: str) -> re.Match | None:
     got = found.get(name)
     if got is not None and got[0] is pat:
         return got[1]
-    lits = LITERALS.get(name)
-    if lits is not None and seg.text.isascii() and lits.isdisjoint(literal_index.found_in(seg)):
-        m = None
-    else:
-        m = pat.search(seg.text)
+    m = pat.search(seg.text)
     found[name] = (pat, m)
     return m
 
