@@ -113,18 +113,22 @@ def _gate_ok(gate, seg: Segment) -> bool:
     return True
 
 
+_FOUND: list = [None, None, None]     # (segments, literals found in each, automaton): the last audit's
+
+
 def _open_segments(rule: ElementRule, segments: list[Segment]) -> list[Segment]:
     """`[s for s in segments if gate_open(rule, s)]`, one set test per clause and group."""
     if gate_open is not _GATE_OPEN or not rule.gate:     # (eval/compare_engines.py opens every gate)
         return [s for s in segments if gate_open(rule, s)]
     groups = [g for g in _gate_sets(rule.gate) if g is not None]
-    found = literal_index.found_in
+    if _FOUND[0] is not segments or _FOUND[2] is not literal_index.automaton():
+        _FOUND[:] = [segments, [literal_index.found_in(s) for s in segments], literal_index.automaton()]
+    founds = _FOUND[1]
     if len(groups) == 1:
         g = groups[0]
-        return [s for s in segments if not g.isdisjoint(found(s))]
+        return [s for s, f in zip(segments, founds) if not g.isdisjoint(f)]
     out = []
-    for s in segments:
-        f = found(s)
+    for s, f in zip(segments, founds):
         for g in groups:
             if g.isdisjoint(f):
                 break

@@ -29,7 +29,7 @@ def register(literals) -> frozenset | None:
 
 def found_in(seg: Segment) -> set[str]:
     """The registered literals that occur in `seg.text.lower()` (kept in the segment's memo)."""
-    auto = _automaton()
+    auto = automaton()
     memo = seg.memo
     got = memo.get("literals")
     if got is not None and got[0] is auto:
@@ -42,7 +42,8 @@ def found_in(seg: Segment) -> set[str]:
     return found
 
 
-def _automaton():
+def automaton():
+    """The automaton of every literal registered so far (a new one after `register` adds one)."""
     auto = _AUTOMATON[0]
     if auto is None:
         auto = ahocorasick.Automaton()
@@ -62,7 +63,7 @@ _TEXT_CACHE_MAX = 20000
 def found_in_text(text: str) -> set[str]:
     """The registered literals that occur in `text.lower()` (texts other than clauses: lead-ins,
     headings, contexts; the last ones asked are kept)."""
-    auto = _automaton()
+    auto = automaton()
     got = _TEXT_CACHE.get(text)
     if got is None:
         got = {lit for _, lit in auto.iter(text.lower())} if len(auto) else set()
