@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
-from audits import rubric
+from audits import literal_index, rubric
 from audits.model import Document, ElementResult, Evidence, TargetResult
 from audits.rules import RuleSet, activate, load_rules
 from audits.rules.interpreter import Context, ElementRule, Hit, apply_rule, derive, exclusion_fired, near_miss
@@ -26,6 +27,7 @@ _EMPHASIS = re.compile(r"\*{1,3}|(?<![\w\\])_{1,3}(?=\w)|(?<=\w)_{1,3}(?!\w)|(?<
 _SPACES = re.compile(r"[ \t]*\n\s*|[ \t]{2,}")
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """`text` without emphasis markers, escapes and line breaks (for matching only)."""
     if "*" in text or "_" in text or "\\" in text:
@@ -86,19 +88,53 @@ def gate_open(rule: ElementRule, seg: Segment) -> bool:
     return _gate_ok(rule.gate, seg)
 
 
+_GATE_OPEN = gate_open
+_GATE_SETS: dict[int, tuple[object, list]] = {}  # id(gate) -> (gate, its groups as literal_index sets)
+
+
+def _gate_sets(gate) -> list:
+    got = _GATE_SETS.get(id(gate))
+    if got is not None and got[0] is gate:
+        return got[1]
+    sets = [literal_index.register(group) for group in gate]
+    _GATE_SETS[id(gate)] = (gate, sets)
+    return sets
+
+
 def _gate_ok(gate, seg: Segment) -> bool:
     if not gate:
         return True
-    low = seg.memo.get("low")
-    if low is None:
-        low = seg.memo["low"] = seg.text.lower()
-    for group in gate:
-        for g in group:
-            if g in low:
-                break
-        else:
+    got = _GATE_SETS.get(id(gate))      # gates live as long as their (cached) rule set
+    sets = got[1] if got is not None and got[0] is gate else _gate_sets(gate)
+    found = literal_index.found_in(seg)
+    for s in sets:
+        if s is not None and s.isdisjoint(found):
             return False
     return True
+
+
+_FOUND: list = [None, None, None]     # (segments, literals found in each, automaton): the last audit's
+
+
+def _open_segments(rule: ElementRule, segments: list[Segment]) -> list[Segment]:
+    """`[s for s in segments if gate_open(rule, s)]`, one set test per clause and group."""
+    if gate_open is not _GATE_OPEN or not rule.gate:     # (eval/compare_engines.py opens every gate)
+        return [s for s in segments if gate_open(rule, s)]
+    groups = [g for g in _gate_sets(rule.gate) if g is not None]
+    if _FOUND[0] is not segments or _FOUND[2] is not literal_index.automaton():
+        _FOUND[:] = [segments, [literal_index.found_in(s) for s in segments], literal_index.automaton()]
+    founds = _FOUND[1]
+    if len(groups) == 1:
+        g = groups[0]
+        return [s for s, f in zip(segments, founds) if not g.isdisjoint(f)]
+    out = []
+    for s, f in zip(segments, founds):
+        for g in groups:
+            if g.isdisjoint(f):
+                break
+        else:
+            out.append(s)
+    return out
 
 
 def _not_met_reason(rule: ElementRule, segments: list[Segment], ctx: Context) -> str:
@@ -130,8 +166,8 @@ def margin_met(hits: list[Hit], best: list[Hit]) -> tuple[str, bool]:
 def margin_not_met(rule: ElementRule, segments: list[Segment], ctx: Context, reason: str, nav: set[int]) -> tuple[str, bool]:
     """(margin, needs_review) of a "not met": an exclusion that fired or a near miss make it a close call."""
     link_ok = bool(rule.data.get("link_only_lines"))
-    for seg in segments:
-        if not gate_open(rule, seg) or (id(seg) in nav and not link_ok):
+    for seg in _open_segments(rule, segments):
+        if id(seg) in nav and not link_ok:
             continue
         fired = exclusion_fired(rule, seg, ctx)
         if fired:
@@ -220,8 +256,8 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
         rule = rs.elements[el.id]
         hits = []
         link_ok = bool(rule.data.get("link_only_lines"))
-        for seg in segments:
-            if not gate_open(rule, seg) or (id(seg) in nav and not (link_ok and not _NAV_TEXT.match(seg.text))):
+        for seg in _open_segments(rule, segments):
+            if id(seg) in nav and not (link_ok and not _NAV_TEXT.match(seg.text)):
                 continue
             h = apply_rule(rule, seg, ctx)
             if h is not None:

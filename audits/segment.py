@@ -165,8 +165,14 @@ _MAX_SENT = 300     # longer sentences are cut into clauses
 _INLINE_ENUM = re.compile(r"(?:(?<=\s)|(?<=^))\((?:[a-zA-Z]|[ivx]{1,4}|\d{1,2})\)\s+")
 
 
+# the same without the e-mail alternative (the costly one), for texts without an "@"
+_PROTECT_NO_AT = re.compile(_PROTECT.pattern.replace(r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+", ""))
+assert _PROTECT_NO_AT.pattern != _PROTECT.pattern
+
+
 def _protected_spans(s: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _PROTECT.finditer(s)]
+    pat = _PROTECT if "@" in s else _PROTECT_NO_AT
+    return [(m.start(), m.end()) for m in pat.finditer(s)]
 
 
 def _in_spans(i: int, spans) -> bool:
@@ -196,6 +202,18 @@ def _soft_wrap(before: str, after: str) -> bool:
     return bool(after[:1].isalpha() and (b.endswith(",") or _WRAP_WORD.search(b)))
 
 
+_LAST_WORD = re.compile(r"([\w.]+)$")
+
+
+def _word_before(s: str, p: int) -> re.Match | None:
+    r"""`re.search(r"([\w.]+)$", s[:p])`, reading only the tail of s[:p] unless the word is longer."""
+    lo = max(0, p - 64)
+    m = _LAST_WORD.search(s, lo, p)
+    if m is not None and m.start() == lo and lo > 0:
+        m = _LAST_WORD.search(s, 0, p)
+    return m
+
+
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end] (absolute offsets), links and abbreviations kept whole."""
     s = text[start:end]
@@ -205,7 +223,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         p = m.start(1)
         if _in_spans(p, spans):
             continue
-        word = re.search(r"([\w.]+)$", s[:p])
+        word = _word_before(s, p)
         token = word.group(1).lower() if word else ""
         if token.rstrip(".") in _ABBREV or (len(token) == 1 and token.isalpha()):
             continue

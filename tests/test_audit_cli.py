@@ -11,8 +11,7 @@ import pytest
 from audits.rubric import ELEMENT_IDS, RUBRIC_VERSION
 from riskaudit import store
 from riskaudit.cli import main
-from riskaudit.store.runs import finish_run, start_run
-from riskaudit.store.targets import upsert_target
+from tests.support.audit_store import build_audit_store
 
 FIX = Path(__file__).parent / "fixtures" / "audit"
 
@@ -89,24 +88,7 @@ def test_score_files_missing_dir(tmp_path, capsys):
 
 
 def _build_store(db: Path) -> int:
-    con = store.connect(db)
-    upsert_target(con, "example-social", "Example Social", "social")
-    upsert_target(con, "example-gen", "Example Gen", "ai_tool")
-    run_id = start_run(con, "crawl")
-    for tid, folder in (("example-social", "Example Social"), ("example-gen", "Example Gen")):
-        for path in sorted((FIX / "corpus" / folder).glob("*.*")):
-            if path.suffix not in (".md", ".txt"):
-                continue
-            text = path.read_text()
-            snap = store.put_snapshot(con, text.encode(), "text/markdown")
-            con.execute(
-                "INSERT INTO documents (run_id, target_id, doc_type, name, url, title, text, text_sha256, snapshot_sha256, fetched_at, source) "
-                "VALUES (?, ?, 'terms', ?, ?, ?, ?, ?, ?, ?, 'crawl')",
-                [run_id, tid, path.name, f"https://{tid}.example/{path.stem.replace(' ', '-').lower()}", path.stem, text,
-                 store.sha256_hex(text), snap, store.now_utc()])
-    finish_run(con, run_id)
-    con.close()
-    return run_id
+    return build_audit_store(db)
 
 
 def test_score_export_explain_round_trip(tmp_path, capsys):

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from audits import literal_index
 from audits.rules import hooks as H
 from audits.rules.interpreter import ElementRule, load_element_rule
 from audits.rules.loader import (
@@ -41,6 +42,9 @@ class RuleSet:
 
 _CACHE: dict[tuple[str, tuple], RuleSet] = {}
 _ACTIVE: list[RuleSet | None] = [None]
+# id(rule set) -> (rule set, the names hooks.C gets: concept patterns whose searches first ask
+# for the concept's literals, audits.literal_index.Prefiltered)
+_FAST: dict[int, tuple[RuleSet, dict]] = {}
 
 
 def _resolve(rules_dir: str | os.PathLike | None) -> Path:
@@ -133,11 +137,28 @@ def activate(rs: RuleSet) -> None:
     """Make `rs` the rules the hooks read (`hooks.C`)."""
     if _ACTIVE[0] is rs:
         return
+    got = _FAST.get(id(rs))
+    if got is None or got[0] is not rs:
+        lits = {name: _searchable(x) for name, x in rs.compiled.literals.items()}
+        ns = {k: (literal_index.Prefiltered(v, lits[k]) if lits.get(k) is not None else v) for k, v in rs.ns.__dict__.items()}
+        got = _FAST[id(rs)] = (rs, ns)
     H.C.__dict__.clear()
-    H.C.__dict__.update(rs.ns.__dict__)
+    H.C.__dict__.update(got[1])
     for c in H.CACHES:
         c.cache_clear()
     _ACTIVE[0] = rs
+
+
+def _searchable(lits: set[str] | None):
+    """A concept's literals as a pre-check of its searches in ASCII text, or None when one of them
+    has a letter that an ASCII letter matches case-insensitively ('ſ' ~ 's', 'ı' ~ 'I', 'ß' ~ 'ss')."""
+    if not lits:
+        return None
+    for lit in lits:
+        for ch in lit:
+            if not ch.isascii() and (len(ch.upper()) != 1 or ch.upper().isascii() or ch.upper().lower() != ch):
+                return None
+    return literal_index.register(lits)
 
 
 __all__ = ["RuleSet", "RuleError", "load_rules", "rules_version", "activate", "DEFAULT_RULES_DIR"]

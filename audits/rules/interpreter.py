@@ -191,13 +191,27 @@ class _Fail(Exception):
     pass
 
 
+def concept_search(seg: Segment, name: str) -> re.Match | None:
+    """`C.<name>.search(seg.text)`, kept per clause (asked by many ways and rules)."""
+    pat = getattr(H.C, name)         # read through C: `explain` records the concepts a rule reads
+    memo = seg.memo
+    found = memo.get("search")
+    if found is None:
+        found = memo["search"] = {}
+    got = found.get(name)
+    if got is not None and got[0] is pat:
+        return got[1]
+    m = pat.search(seg.text)
+    found[name] = (pat, m)
+    return m
+
+
 def _check(cond: dict, seg: Segment, ctx: Context, b: dict, used_hooks: list[str], matched: dict, prohibition_fallback: str | None) -> bool:
     """All conditions of `cond` hold (binding values into `b`)."""
     C = H.C
-    text = seg.text
     first: list[re.Match] = []
     for name in _as_list(cond.get("text_has")):
-        m = getattr(C, name).search(text)
+        m = concept_search(seg, name)
         if not m:
             return False
         first.append(m)
@@ -207,7 +221,7 @@ def _check(cond: dict, seg: Segment, ctx: Context, b: dict, used_hooks: list[str
     if win is not None and len(first) >= 2 and abs(first[1].start() - first[0].start()) > win:
         return False
     for name in _as_list(cond.get("text_lacks")):
-        if getattr(C, name).search(text):
+        if concept_search(seg, name):
             return False
     if "is_item" in cond and bool(seg.is_item) != cond["is_item"]:
         return False

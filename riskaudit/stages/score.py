@@ -9,6 +9,7 @@ of policy files without a store.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from audits import rubric
@@ -83,8 +84,40 @@ def failed_documents_of_run(con: Connection, run_id: int, docs: dict[str, list[D
     return documents, discovery
 
 
-def score_run(db_path: str, run_id: int | None = None, rules_dir=None) -> int:
-    """Score run `run_id` (latest finished crawl when None); store results; return the run id."""
+def default_jobs() -> int:
+    """The number of CPU cores this process may use (the default of `score --jobs`)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:            # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _audit_one(docs: list[Document], name: str, tid: str, kind: str, rules_dir) -> TargetResult:
+    """One target's result (run in a worker process with --jobs > 1: it only computes)."""
+    return audit_target(docs, service=name, target_id=tid, kind=kind, rules_dir=rules_dir)
+
+
+def audit_many(work: list[tuple[list[Document], str, str, str]], rules_dir=None, jobs: int = 1) -> dict[str, TargetResult]:
+    """{target id: result} for every (documents, name, target id, kind) of `work`.
+
+    With `jobs` > 1 the targets are audited in a pool of spawned processes (the engine is pure
+    and deterministic, so the results are those of jobs=1); the largest targets go first so the
+    pool ends together. The caller writes the results: workers never touch the store."""
+    jobs = max(1, min(jobs, len(work)))
+    if jobs == 1:
+        return {tid: _audit_one(docs, name, tid, kind, rules_dir) for docs, name, tid, kind in work}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    order = sorted(work, key=lambda w: (-sum(len(d.text) for d in w[0]), w[2]))
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {tid: pool.submit(_audit_one, docs, name, tid, kind, rules_dir) for docs, name, tid, kind in order}
+        return {tid: f.result() for tid, f in futures.items()}
+
+
+def score_run(db_path: str, run_id: int | None = None, rules_dir=None, jobs: int = 1) -> int:
+    """Score run `run_id` (latest finished crawl when None); store results; return the run id.
+    `jobs` > 1 audits the targets in that many worker processes (same results; this process
+    alone writes them)."""
     con = connect(db_path, create=False)
     try:
         run_id = resolve_run_to_score(con, run_id, db_path)
@@ -95,7 +128,8 @@ def score_run(db_path: str, run_id: int | None = None, rules_dir=None) -> int:
         if not target_ids:
             raise UserError(f"{db_path}: run {run_id} has no documents to score")
         meta = target_meta(con)
-        results = []
+        results: list[TargetResult | tuple] = []
+        work = []
         for tid in sorted(target_ids):
             if tid not in meta:
                 raise UserError(f"{db_path}: target {tid!r} of run {run_id} is missing from the `targets` table")
@@ -108,7 +142,11 @@ def score_run(db_path: str, run_id: int | None = None, rules_dir=None) -> int:
                 results.append(not_assessed_result(service=name, target_id=tid, kind=kind,
                                                    failed=bad + discovery.get(tid, [])))
                 continue
-            results.append(note_failed_documents(audit_target(docs[tid], service=name, target_id=tid, kind=kind, rules_dir=rules_dir), bad))
+            work.append((docs[tid], name, tid, kind))
+            results.append((tid, bad))
+        audited = audit_many(work, rules_dir, jobs)
+        results = sorted((note_failed_documents(audited[r[0]], r[1]) if isinstance(r, tuple) else r for r in results),
+                         key=lambda r: r.id)
         try:
             result_store.replace_results(con, run_id, [_result_row(r) for r in results])
         except WRITE_ERRORS as exc:      # full disk...: the run's earlier results are kept (one transaction)

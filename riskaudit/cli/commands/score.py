@@ -1,7 +1,8 @@
 """`riskaudit score`: score the latest finished crawl run (or `--run ID`) of a store.
 
 Writes `scores`, `element_results` and `evidence` (replacing that run's earlier rows) and
-prints one line per target: id, kind, score, grade and category scores.
+prints one line per target: id, kind, score, grade and category scores. `--jobs N` audits the
+targets in N worker processes (default: the core count); only this process writes the store.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from riskaudit.cli.commands import add_command
 from riskaudit.cli.options import add_db, add_rules, add_run
 from riskaudit.core.errors import UserError
 from riskaudit.core.text import terminal_safe
-from riskaudit.stages.score import load_results, score_run
+from riskaudit.stages.score import default_jobs, load_results, score_run
 from riskaudit.store import connect
 
 
@@ -45,7 +46,10 @@ def _rules_dir(args):
 
 
 def run(args) -> int:
-    run_id = score_run(args.db, args.run, rules_dir=_rules_dir(args))
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs {args.jobs}: expected a number of worker processes, 1 or more")
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    run_id = score_run(args.db, args.run, rules_dir=_rules_dir(args), jobs=jobs)
     con = connect(args.db, create=False, read_only=True)
     try:
         results = load_results(con, run_id)
@@ -64,8 +68,12 @@ def register(subparsers) -> None:
     p = add_command(
         subparsers, "score",
         "Score the documents of a crawl run against the NCII rubric (stores scores, element results and evidence).",
-        ["riskaudit score --db riskaudit.duckdb", "riskaudit score --db riskaudit.duckdb --run 3"],
+        ["riskaudit score --db riskaudit.duckdb", "riskaudit score --db riskaudit.duckdb --run 3",
+         "riskaudit score --db riskaudit.duckdb --jobs 1"],
         run)
     add_db(p)
     add_run(p, "the latest finished crawl run")
     add_rules(p)
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="audit targets in N worker processes (default: the number of CPU cores; "
+                        "1 = in this process); the results do not depend on N")

@@ -1,0 +1,95 @@
+"""Which pre-filter literals occur in a clause, found in one pass (Aho-Corasick, pyahocorasick).
+
+Rule gates (a clause must hold one literal of every group, audits/rules/__init__.py `_gate`)
+and concept look-ups (`audits.rules.hooks.concept_search`) ask whether any literal of a set
+occurs in the lower-cased clause; asking each literal in turn was a fifth of the scoring time.
+Here every literal registered so far is found at once and kept in the clause's memo; a set is
+then open when it meets that set of found literals: exactly `any(lit in low for lit in set)`.
+"""
+from __future__ import annotations
+
+import ahocorasick
+
+from audits.segment import Segment
+
+_LITERALS: dict[str, None] = {}                 # every literal registered so far
+_AUTOMATON: list = [None]                       # rebuilt when a literal is added
+
+
+def register(literals) -> frozenset | None:
+    """The literals as a frozenset for `meets` (None when one is empty: it occurs everywhere)."""
+    if "" in literals:
+        return None
+    for lit in literals:
+        if lit not in _LITERALS:
+            _LITERALS[lit] = None
+            _AUTOMATON[0] = None
+    return frozenset(literals)
+
+
+def found_in(seg: Segment) -> set[str]:
+    """The registered literals that occur in `seg.text.lower()` (kept in the segment's memo)."""
+    auto = automaton()
+    memo = seg.memo
+    got = memo.get("literals")
+    if got is not None and got[0] is auto:
+        return got[1]
+    low = memo.get("low")
+    if low is None:
+        low = memo["low"] = seg.text.lower()
+    found = {lit for _, lit in auto.iter(low)} if len(auto) else set()
+    memo["literals"] = (auto, found)
+    return found
+
+
+def automaton():
+    """The automaton of every literal registered so far (a new one after `register` adds one)."""
+    auto = _AUTOMATON[0]
+    if auto is None:
+        auto = ahocorasick.Automaton()
+        for lit in _LITERALS:
+            auto.add_word(lit, lit)
+        if len(auto):
+            auto.make_automaton()
+        _AUTOMATON[0] = auto
+        _TEXT_CACHE.clear()
+    return auto
+
+
+_TEXT_CACHE: dict[str, set[str]] = {}
+_TEXT_CACHE_MAX = 20000
+
+
+def found_in_text(text: str) -> set[str]:
+    """The registered literals that occur in `text.lower()` (texts other than clauses: lead-ins,
+    headings, contexts; the last ones asked are kept)."""
+    auto = automaton()
+    got = _TEXT_CACHE.get(text)
+    if got is None:
+        got = {lit for _, lit in auto.iter(text.lower())} if len(auto) else set()
+        if len(_TEXT_CACHE) >= _TEXT_CACHE_MAX:
+            _TEXT_CACHE.clear()
+        _TEXT_CACHE[text] = got
+    return got
+
+
+class Prefiltered:
+    """A compiled concept pattern whose `search(text)` first asks whether the ASCII `text` holds
+    one of the concept's literals (one occurs in the lower-cased text of every match): without
+    one it cannot match and is not searched. Everything else is the pattern's own."""
+
+    __slots__ = ("_pat", "_lits")
+
+    def __init__(self, pat, lits: frozenset):
+        self._pat, self._lits = pat, lits
+
+    def search(self, text, *args, **kw):
+        if not args and not kw and type(text) is str and text.isascii() and self._lits.isdisjoint(found_in_text(text)):
+            return None
+        return self._pat.search(text, *args, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self._pat, name)
+
+    def __repr__(self) -> str:
+        return f"Prefiltered({self._pat!r})"
