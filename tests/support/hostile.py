@@ -251,6 +251,8 @@ def extract_or_die(body: bytes, content_type, url):
             flag.write_text("x")
             os._exit(17)
     if b"RA-SLOW" in body:
-        (flags / "slow-started").write_text(str(os.getpid()))
+        tmp = flags / f"slow-started.{os.getpid()}.tmp"      # atomic: the file never exists empty
+        tmp.write_text(str(os.getpid()))
+        tmp.replace(flags / "slow-started")
         time.sleep(600)
     return _extract_plain(body, content_type, url)
