@@ -7,12 +7,7 @@ import json
 from typing import Any
 
 from riskaudit.store import Connection
-
-
-def _dicts(con: Connection, sql: str, params: list) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
+from riskaudit.store.rows import dicts
 
 
 def _targets_clause(target_ids: list[str] | None, column: str = "target_id") -> tuple[str, list]:
@@ -31,7 +26,7 @@ def exchanges(con: Connection, run_id: int, target_ids: list[str] | None = None)
     """Every fetch row of a run (of these targets; robots.txt rows only without a target filter), in
     fetch order, headers and certificate decoded from JSON."""
     where, params = _targets_clause(target_ids)
-    rows = _dicts(con, f"""
+    rows = dicts(con, f"""
         SELECT fetch_id, run_id, target_id, purpose, url, final_url, status, error, latency_ms, bytes, content_type,
                coalesce(robots_blocked, FALSE) AS robots_blocked, coalesce(media_refused, FALSE) AS media_refused,
                attempts, snapshot_sha256, fetched_at, request_headers, response_headers,
@@ -47,7 +42,7 @@ def snapshot_meta(con: Connection, digests: list[str]) -> dict[str, dict[str, An
     """{sha256: {content_type, size}} of stored snapshots."""
     if not digests:
         return {}
-    return {r["sha256"]: r for r in _dicts(
+    return {r["sha256"]: r for r in dicts(
         con, "SELECT sha256, content_type, size FROM snapshots WHERE list_contains(?, sha256)", [list(digests)])}
 
 
@@ -56,7 +51,7 @@ def findings(con: Connection, run_id: int, target_ids: list[str] | None = None) 
     target_id, service, element, met, ordinal, quote, hours, document, document_id, url, final_url,
     snapshot_sha256, fetched_at, content_type."""
     where, params = _targets_clause(target_ids, "e.target_id")
-    return _dicts(con, f"""
+    return dicts(con, f"""
         SELECT e.target_id, coalesce(s.service, e.target_id) AS service, e.element, r.met, e.ordinal, e.quote,
                e.hours, e.document, e.document_id, coalesce(d.url, e.url) AS url,
                coalesce(d.final_url, d.url, e.url) AS final_url, e.snapshot_sha256, e.fetched_at,
@@ -72,7 +67,7 @@ def findings(con: Connection, run_id: int, target_ids: list[str] | None = None) 
 def element_results(con: Connection, run_id: int, target_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Every element decision of a scored run: target_id, service, status, element, category, met, hours, reason."""
     where, params = _targets_clause(target_ids, "r.target_id")
-    return _dicts(con, f"""
+    return dicts(con, f"""
         SELECT r.target_id, coalesce(s.service, r.target_id) AS service, coalesce(s.status, 'assessed') AS status,
                r.element, r.category, r.met, r.hours, r.reason
         FROM element_results r LEFT JOIN scores s ON s.run_id = r.run_id AND s.target_id = r.target_id
@@ -81,7 +76,7 @@ def element_results(con: Connection, run_id: int, target_ids: list[str] | None =
 
 def previous_finished_run(con: Connection, run_id: int) -> dict[str, Any] | None:
     """The finished run before `run_id` (crawl or import): run_id, kind, started_at, finished_at."""
-    rows = _dicts(con, "SELECT run_id, kind, started_at, finished_at FROM runs WHERE status = 'finished' "
+    rows = dicts(con, "SELECT run_id, kind, started_at, finished_at FROM runs WHERE status = 'finished' "
                        "AND run_id < ? ORDER BY run_id DESC LIMIT 1", [run_id])
     return rows[0] if rows else None
 
@@ -90,7 +85,7 @@ def flips_since(con: Connection, since, target_ids: list[str] | None = None) -> 
     """Element flips (derived table `element_flips`) at or after `since` (None: all), oldest first."""
     where, params = _targets_clause(target_ids, "f.target_id")
     cond = " AND f.flip_at > ?" if since is not None else ""
-    return _dicts(con, f"""
+    return dicts(con, f"""
         SELECT f.target_id, coalesce(t.name, f.target_id) AS service, f.flip_at, f.element, f.from_met, f.to_met,
                f.document, f.quote, f.quote_in_change
         FROM element_flips f LEFT JOIN targets t ON t.target_id = f.target_id
@@ -102,7 +97,7 @@ def channel_problems(con: Connection, run_id: int, target_ids: list[str] | None 
     """Report channels of a run that are dead (no 200) or login-walled; mailto: channels (not
     checked) are left out."""
     where, params = _targets_clause(target_ids, "c.target_id")
-    return _dicts(con, f"""
+    return dicts(con, f"""
         SELECT c.target_id, coalesce(t.name, c.target_id) AS service, c.channel_kind, c.url, c.status, c.final_url,
                c.login_required, c.error, c.checked_at
         FROM channel_checks c LEFT JOIN targets t ON t.target_id = c.target_id
@@ -112,7 +107,7 @@ def channel_problems(con: Connection, run_id: int, target_ids: list[str] | None 
 
 def not_assessed_targets(con: Connection, run_id: int, target_ids: list[str] | None = None) -> list[dict[str, Any]]:
     where, params = _targets_clause(target_ids, "s.target_id")
-    return _dicts(con, f"""
+    return dicts(con, f"""
         SELECT s.target_id, coalesce(s.service, s.target_id) AS service, s.not_assessed_reason, s.scored_at
         FROM scores s WHERE s.run_id = ? AND s.status = 'not_assessed'{where} ORDER BY s.target_id""",
         [run_id, *params])

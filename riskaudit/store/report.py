@@ -4,12 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from riskaudit.store import Connection
-
-
-def dicts(con: Connection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
+from riskaudit.store.rows import dicts
 
 
 def use_utc(con: Connection) -> None:

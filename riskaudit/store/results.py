@@ -10,6 +10,7 @@ import json
 from riskaudit.core.clock import now_utc
 from riskaudit.store import Connection
 from riskaudit.store.bulk import transaction
+from riskaudit.store.rows import dicts
 
 RESULT_TABLES = ("scores", "category_scores", "element_results", "evidence")
 
@@ -48,16 +49,10 @@ def replace_results(con: Connection, run_id: int, targets: list[dict]) -> None:
                          ev["snapshot"], ev["fetched_at"], ev["quote"], ev["hours"]])
 
 
-def _dicts(con: Connection, sql: str, params: list) -> list[dict]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
-
-
 def load_results(con: Connection, run_id: int) -> list[dict]:
     """The stored results of a run, one dict per target (sorted by target id), shaped as for
     `replace_results` (evidence ordered by rank)."""
-    targets = _dicts(con, "SELECT target_id, service, kind, rubric_version, rules_version, score, grade, "
+    targets = dicts(con, "SELECT target_id, service, kind, rubric_version, rules_version, score, grade, "
                           "coalesce(status, 'assessed') AS status, not_assessed_reason, failed_documents FROM scores "
                           "WHERE run_id = ? ORDER BY target_id", [run_id])
     cats: dict[str, dict] = {}
@@ -65,10 +60,10 @@ def load_results(con: Connection, run_id: int) -> list[dict]:
             "SELECT target_id, category, score FROM category_scores WHERE run_id = ?", [run_id]).fetchall():
         cats.setdefault(tid, {})[cat] = score
     elements: dict[str, dict[str, dict]] = {}
-    for row in _dicts(con, "SELECT target_id, element, category, met, hours, reason, margin, needs_review FROM element_results "
+    for row in dicts(con, "SELECT target_id, element, category, met, hours, reason, margin, needs_review FROM element_results "
                            "WHERE run_id = ?", [run_id]):
         elements.setdefault(row.pop("target_id"), {})[row["element"]] = dict(row, evidence=[])
-    for row in _dicts(con, "SELECT target_id, element, document_id, document, url, snapshot_sha256 AS snapshot, "
+    for row in dicts(con, "SELECT target_id, element, document_id, document, url, snapshot_sha256 AS snapshot, "
                            "fetched_at, quote, hours FROM evidence WHERE run_id = ? "
                            "ORDER BY target_id, element, ordinal", [run_id]):
         tid, el = row.pop("target_id"), row.pop("element")
@@ -83,7 +78,7 @@ def load_results(con: Connection, run_id: int) -> list[dict]:
 def previous_scores(con: Connection, run_id: int) -> dict[str, dict]:
     """For each target of `run_id`, its latest earlier run in which it was assessed: run_id, score,
     grade, started_at, elements (a run where it was not assessed is no baseline for a change)."""
-    prev = _dicts(con, """
+    prev = dicts(con, """
         SELECT s.target_id, s.run_id, s.score, s.grade, r.started_at
         FROM scores s LEFT JOIN runs r ON r.run_id = s.run_id
         WHERE s.run_id = (SELECT max(p.run_id) FROM scores p WHERE p.target_id = s.target_id AND p.run_id < ?

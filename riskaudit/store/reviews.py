@@ -11,15 +11,10 @@ from typing import Any
 
 from riskaudit.store import Connection
 from riskaudit.store.bulk import transaction
+from riskaudit.store.rows import dicts
 
 ACTION_COLUMNS = ["target_id", "element", "rubric_version", "reviewer", "acted_at", "decision", "met",
                   "machine_met", "run_id", "quotes", "documents", "reason", "via"]
-
-
-def _dicts(con: Connection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
 def add_actions(con: Connection, rows: list[dict[str, Any]]) -> list[int]:
@@ -43,7 +38,7 @@ def actions(con: Connection, target_id: str | None = None) -> list[dict[str, Any
     if target_id is not None:
         sql += " WHERE target_id = ?"
         params.append(target_id)
-    rows = _dicts(con, sql + " ORDER BY action_id", params)
+    rows = dicts(con, sql + " ORDER BY action_id", params)
     for r in rows:
         for c in ("quotes", "documents"):
             r[c] = json.loads(r[c]) if isinstance(r[c], str) else list(r[c] or [])
@@ -59,14 +54,14 @@ def add_reply(con: Connection, row: dict[str, Any]) -> int:
 
 
 def replies(con: Connection) -> list[dict[str, Any]]:
-    return _dicts(con, "SELECT reply_id, target_id, element, replied_on, text, link, recorded_by, recorded_at "
+    return dicts(con, "SELECT reply_id, target_id, element, replied_on, text, link, recorded_by, recorded_at "
                        "FROM replies ORDER BY target_id, replied_on, reply_id")
 
 
 def findings(con: Connection, run_id: int) -> list[dict[str, Any]]:
     """Every element result of the assessed targets of a run: target_id, service, kind, element,
     category, met, reason, rubric_version, needs_review, margin."""
-    return _dicts(con, """
+    return dicts(con, """
         SELECT e.target_id, coalesce(t.name, s.service) AS service, coalesce(s.kind, t.kind) AS kind, e.element,
                e.category, e.met, e.reason, e.rubric_version, e.needs_review, e.margin
         FROM element_results e
@@ -78,14 +73,14 @@ def findings(con: Connection, run_id: int) -> list[dict[str, Any]]:
 
 def evidence(con: Connection, run_id: int) -> list[dict[str, Any]]:
     """target_id, element, document_id, document, url, quote of every evidence quote of a run, by rank."""
-    return _dicts(con, "SELECT target_id, element, document_id, document, url, quote FROM evidence "
+    return dicts(con, "SELECT target_id, element, document_id, document, url, quote FROM evidence "
                        "WHERE run_id = ? ORDER BY target_id, element, ordinal", [run_id])
 
 
 def documents(con: Connection, run_id: int) -> list[dict[str, Any]]:
     """The latest version of each document of a run (as scored): document_id, target_id, doc_key
     (what identifies the document across runs: its URL, else its name), name, url, text, text_sha256."""
-    return _dicts(con, """
+    return dicts(con, """
         SELECT document_id, target_id, coalesce(url, name, CAST(document_id AS VARCHAR)) AS doc_key,
                coalesce(name, title, final_url, url) AS name, coalesce(final_url, url) AS url, text, text_sha256
         FROM (SELECT *, row_number() OVER (PARTITION BY target_id, coalesce(url, name, CAST(document_id AS VARCHAR))
