@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: install demo test test-fast lint eval bench clean
 
@@ -12,6 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev,js]'
 	touch $(STAMP)
+
+# bench only: trafilatura, the reference extractor bench/bench_extract_compare.py compares with
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $(BENCH_STAMP)
 
 install: $(STAMP)
 
@@ -31,7 +37,7 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python eval/run_eval.py
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	@mkdir -p bench/results
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit $$?; done
 
