@@ -24,8 +24,8 @@ try:                                   # CPython >= 3.11
     from re import _constants as K
     from re import _parser as P
 except ImportError:  # pragma: no cover - older CPython
-    import sre_constants as K          # type: ignore[no-redef]
-    import sre_parse as P              # type: ignore[no-redef]
+    import sre_constants as K  # type: ignore[no-redef]
+    import sre_parse as P  # type: ignore[no-redef]
 
 _ASCII = [chr(i) for i in range(128)]
 _SINGLE = {K.LITERAL, K.NOT_LITERAL, K.IN, K.ANY}

@@ -8,6 +8,8 @@ then open when it meets that set of found literals: exactly `any(lit in low for 
 """
 from __future__ import annotations
 
+import re
+
 import ahocorasick
 
 from audits import casefold
@@ -36,10 +38,7 @@ def found_in(seg: Segment) -> set[str]:
     got = memo.get("literals")
     if got is not None and got[0] is auto:
         return got[1]
-    low = memo.get("low")
-    if low is None:
-        low = memo["low"] = seg.text.lower()
-    found = {lit for _, lit in auto.iter(low)} if len(auto) else set()
+    found = found_in_text(seg.text)
     memo["literals"] = (auto, found)
     return found
 
@@ -72,12 +71,13 @@ def _text_entry(text: str) -> list:
             got = [low, None, low, _NO_MARKS]
         else:
             plain = casefold.ascii_form(low)
-            got = [low, None, plain, frozenset(ch for ch in text if ord(ch) > 127) if plain is not None else None]
+            got = [low, None, plain, frozenset(_NON_ASCII.findall(text)) if plain is not None else None]
         _TEXT_CACHE[text] = got
     return got
 
 
 _NO_MARKS: frozenset = frozenset()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def found_in_text(text: str) -> set[str]:
