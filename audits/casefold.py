@@ -137,6 +137,7 @@ def lowered(pattern: re.Pattern) -> re.Pattern | None:
 # pattern that treats each of them exactly like its ASCII mark (`punctuation_safe`).
 TYPOGRAPHIC = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
                "\u2026": ".", "\u2022": "*", "\u00ab": '"', "\u00bb": '"'}
+TYPOGRAPHIC_MARKS = frozenset(TYPOGRAPHIC)
 _TO_ASCII = str.maketrans(TYPOGRAPHIC)
 
 

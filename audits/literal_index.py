@@ -70,8 +70,14 @@ def _text_entry(text: str) -> list:
         if text.isascii():
             got = [low, None, low, _NO_MARKS]
         else:
-            plain = casefold.ascii_form(low)
-            got = [low, None, plain, frozenset(_NON_ASCII.findall(text)) if plain is not None else None]
+            marks = frozenset(_NON_ASCII.findall(text))     # (of the text: "\u212a".lower() is "k")
+            if marks <= casefold.TYPOGRAPHIC_MARKS:
+                plain = low
+                for mark in marks:
+                    plain = plain.replace(mark, casefold.TYPOGRAPHIC[mark])
+                got = [low, None, plain, marks]
+            else:
+                got = [low, None, None, None]
         _TEXT_CACHE[text] = got
     return got
 

@@ -137,3 +137,12 @@ def test_a_dash_the_pattern_tells_apart_from_a_hyphen_is_not_made_ascii():
     wrapped = literal_index.Prefiltered(pat, None, casefold.lowered(pat))
     assert wrapped.search("deep\u2013fake") is not None and pat.search("deep\u2013fake") is not None
     assert wrapped.search("deep-fake") is None and pat.search("deep-fake") is None
+
+
+def test_a_kelvin_sign_is_not_taken_for_ascii_text():
+    # "\u212a".lower() == "k": the text must still go to the pattern itself
+    pat = re.compile(r"[^k]ids|x", re.I)
+    wrapped = literal_index.Prefiltered(pat, None, casefold.lowered(pat))
+    literal_index._TEXT_CACHE.clear()
+    assert (wrapped.search("\u212aids") is None) == (pat.search("\u212aids") is None)
+    assert literal_index._text_entry("\u212aids")[3] is None
