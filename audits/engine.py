@@ -120,7 +120,12 @@ def _open_segments(rule: ElementRule, segments: list[Segment]) -> list[Segment]:
     """`[s for s in segments if gate_open(rule, s)]`, one set test per clause and group."""
     if gate_open is not _GATE_OPEN or not rule.gate:     # (eval/compare_engines.py opens every gate)
         return [s for s in segments if gate_open(rule, s)]
-    groups = [g for g in _gate_sets(rule.gate) if g is not None]
+    return _passing(rule.gate, segments)
+
+
+def _passing(gate, segments: list[Segment]) -> list[Segment]:
+    """`[s for s in segments if _gate_ok(gate, s)]` for a non-empty gate."""
+    groups = [g for g in _gate_sets(gate) if g is not None]
     if _FOUND[0] is not segments or _FOUND[2] is not literal_index.automaton():
         _FOUND[:] = [segments, [literal_index.found_in(s) for s in segments], literal_index.automaton()]
     founds = _FOUND[1]
@@ -139,11 +144,23 @@ def _open_segments(rule: ElementRule, segments: list[Segment]) -> list[Segment]:
 
 def _not_met_reason(rule: ElementRule, segments: list[Segment], ctx: Context) -> str:
     if rule.data.get("near_miss"):
-        for seg in segments:
+        for seg in _near_candidates(rule, segments):
             why = near_miss(rule, seg, ctx, _gate_ok)
             if why:
                 return f"not met: {why} (e.g. \"{_short(seg.text)}\")"
     return "not met: " + rule.data["not_met"]
+
+
+def _near_candidates(rule: ElementRule, segments: list[Segment]) -> list[Segment]:
+    """The segments, in order, on which at least one near-miss entry's gate is open (the others
+    cannot give a near miss: `near_miss` asks the same gates)."""
+    gates = rule.near_gates
+    if len(gates) < len(rule.data.get("near_miss") or []) or any(not g for g in gates):
+        return segments
+    keep: set[int] = set()
+    for g in gates:
+        keep.update(id(s) for s in _passing(g, segments))
+    return [s for s in segments if id(s) in keep]
 
 
 # A "met" decided by one quote whose rule scored below this is weak (scores: docs/rules.md; a way's

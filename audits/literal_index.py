@@ -8,8 +8,11 @@ then open when it meets that set of found literals: exactly `any(lit in low for 
 """
 from __future__ import annotations
 
+import re
+
 import ahocorasick
 
+from audits import casefold
 from audits.segment import Segment
 
 _LITERALS: dict[str, None] = {}                 # every literal registered so far
@@ -24,6 +27,7 @@ def register(literals) -> frozenset | None:
         if lit not in _LITERALS:
             _LITERALS[lit] = None
             _AUTOMATON[0] = None
+            _TEXT_CACHE.clear()
     return frozenset(literals)
 
 
@@ -34,10 +38,7 @@ def found_in(seg: Segment) -> set[str]:
     got = memo.get("literals")
     if got is not None and got[0] is auto:
         return got[1]
-    low = memo.get("low")
-    if low is None:
-        low = memo["low"] = seg.text.lower()
-    found = {lit for _, lit in auto.iter(low)} if len(auto) else set()
+    found = found_in_text(seg.text)
     memo["literals"] = (auto, found)
     return found
 
@@ -56,36 +57,74 @@ def automaton():
     return auto
 
 
-_TEXT_CACHE: dict[str, set[str]] = {}
+_TEXT_CACHE: dict[str, list] = {}   # text -> [lower-cased, literals found or None, ASCII lower-cased form or None, its non-ASCII marks]
 _TEXT_CACHE_MAX = 20000
+
+
+def _text_entry(text: str) -> list:
+    got = _TEXT_CACHE.get(text)
+    if got is None:
+        if len(_TEXT_CACHE) >= _TEXT_CACHE_MAX:
+            _TEXT_CACHE.clear()
+        low = text.lower()
+        if text.isascii():
+            got = [low, None, low, _NO_MARKS]
+        else:
+            marks = frozenset(_NON_ASCII.findall(text))     # (of the text: "\u212a".lower() is "k")
+            if marks <= casefold.TYPOGRAPHIC_MARKS:
+                plain = low
+                for mark in marks:
+                    plain = plain.replace(mark, casefold.TYPOGRAPHIC[mark])
+                got = [low, None, plain, marks]
+            else:
+                got = [low, None, None, None]
+        _TEXT_CACHE[text] = got
+    return got
+
+
+_NO_MARKS: frozenset = frozenset()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def found_in_text(text: str) -> set[str]:
     """The registered literals that occur in `text.lower()` (texts other than clauses: lead-ins,
     headings, contexts; the last ones asked are kept)."""
     auto = automaton()
-    got = _TEXT_CACHE.get(text)
+    entry = _text_entry(text)
+    got = entry[1]
     if got is None:
-        got = {lit for _, lit in auto.iter(text.lower())} if len(auto) else set()
-        if len(_TEXT_CACHE) >= _TEXT_CACHE_MAX:
-            _TEXT_CACHE.clear()
-        _TEXT_CACHE[text] = got
+        got = entry[1] = {lit for _, lit in auto.iter(entry[0])} if len(auto) else set()
     return got
 
 
 class Prefiltered:
-    """A compiled concept pattern whose `search(text)` first asks whether the ASCII `text` holds
-    one of the concept's literals (one occurs in the lower-cased text of every match): without
-    one it cannot match and is not searched. Everything else is the pattern's own."""
+    """A compiled concept pattern whose `search(text)` first gives the quick answers "no match":
+    the text holds none of the concept's literals (one occurs in the lower-cased text of every
+    match), or the case-folded form of the pattern (`audits.casefold.lowered`, several times
+    faster) does not match the text's lower-cased ASCII form. Both apply to ASCII text and to text
+    whose only other characters are typographic marks the pattern treats like their ASCII ones
+    (`casefold.punctuation_safe`). Otherwise the pattern's own search answers, and the match
+    always comes from it; everything else is the pattern's own."""
 
-    __slots__ = ("_pat", "_lits")
+    __slots__ = ("_pat", "_lits", "_low", "_marks")
 
-    def __init__(self, pat, lits: frozenset):
-        self._pat, self._lits = pat, lits
+    def __init__(self, pat, lits: frozenset | None, low=None):
+        self._pat, self._lits, self._low = pat, lits, low
+        self._marks = casefold.punctuation_safe(pat) if low is not None or lits is not None else frozenset()
 
     def search(self, text, *args, **kw):
-        if not args and not kw and type(text) is str and text.isascii() and self._lits.isdisjoint(found_in_text(text)):
-            return None
+        if not args and not kw and type(text) is str:
+            entry = _TEXT_CACHE.get(text) or _text_entry(text)
+            marks = entry[3]
+            if marks is not None:          # ASCII, or ASCII with typographic marks only
+                if self._lits is not None:
+                    found = entry[1]
+                    if found is None:
+                        found = found_in_text(text)
+                    if self._lits.isdisjoint(found):
+                        return None
+                if self._low is not None and (not marks or marks <= self._marks) and self._low.search(entry[2]) is None:
+                    return None
         return self._pat.search(text, *args, **kw)
 
     def __getattr__(self, name):

@@ -179,6 +179,20 @@ def _in_spans(i: int, spans) -> bool:
     return any(a <= i < b for a, b in spans)
 
 
+class _LazySpans:
+    """`_protected_spans(s)`, computed when a cut candidate first asks (most blocks have none)."""
+
+    __slots__ = ("_s", "_spans")
+
+    def __init__(self, s: str):
+        self._s, self._spans = s, None
+
+    def __iter__(self):
+        if self._spans is None:
+            self._spans = _protected_spans(self._s)
+        return iter(self._spans)
+
+
 _WRAP_WORD = re.compile(r"\b(?:a|an|the|of|and|or|to|by|for|with|without|in|on|at|from|that|your|their|our|his|her|its|any|not|may|must|will|shall)\W*$", re.I)
 
 
@@ -217,7 +231,7 @@ def _word_before(s: str, p: int) -> re.Match | None:
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end] (absolute offsets), links and abbreviations kept whole."""
     s = text[start:end]
-    spans = _protected_spans(s)
+    spans = _LazySpans(s)
     cuts = [0]
     for m in _BOUNDARY.finditer(s):
         p = m.start(1)
@@ -271,7 +285,7 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     s = text[start:end]
     if len(s) <= _MAX_SENT:
         return [(start, end)]
-    spans = _protected_spans(s)
+    spans = _LazySpans(s)
     cuts: list[int] = []
     for m in re.finditer(r";\s+", s):
         if not _in_spans(m.start(), spans):

@@ -9,10 +9,11 @@ hooks.py, so that editing a rule is visible in the store and triggers re-scoring
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from audits import literal_index
+from audits import casefold, literal_index
 from audits.rules import hooks as H
 from audits.rules.interpreter import ElementRule, load_element_rule
 from audits.rules.loader import (
@@ -140,13 +141,24 @@ def activate(rs: RuleSet) -> None:
     got = _FAST.get(id(rs))
     if got is None or got[0] is not rs:
         lits = {name: _searchable(x) for name, x in rs.compiled.literals.items()}
-        ns = {k: (literal_index.Prefiltered(v, lits[k]) if lits.get(k) is not None else v) for k, v in rs.ns.__dict__.items()}
+        ns = {k: _fast(v, lits.get(k)) for k, v in rs.ns.__dict__.items()}
         got = _FAST[id(rs)] = (rs, ns)
     H.C.__dict__.clear()
     H.C.__dict__.update(got[1])
     for c in H.CACHES:
         c.cache_clear()
     _ACTIVE[0] = rs
+
+
+def _fast(value, lits):
+    """A concept pattern with its quick "no match" answers (literal_index.Prefiltered), or
+    `value` itself when it has none (and for whatever is not a pattern)."""
+    if not isinstance(value, re.Pattern):
+        return value
+    low = casefold.lowered(value)
+    if lits is None and low is None:
+        return value
+    return literal_index.Prefiltered(value, lits, low)
 
 
 def _searchable(lits: set[str] | None):

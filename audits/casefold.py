@@ -1,0 +1,184 @@
+"""Case-insensitive concept patterns, searched faster in ASCII text.
+
+Python's `re` with IGNORECASE cannot use its fast literal scans: the same pattern searched in
+lower-cased text without the flag is several times faster. `lowered(pattern)` rewrites a compiled
+IGNORECASE pattern into that form: every character matcher (a letter, a class, a negated class)
+is replaced by the lower-case ASCII characters it matches; anchors, word boundaries, categories
+(\\w, \\d, \\s), repeats, groups and look-arounds stay as they are.
+
+For an ASCII text `t` (whose `t.lower()` has the same length and the same non-letters) the
+rewritten pattern matches `t.lower()` exactly where the original matches `t`: a character
+matcher of an IGNORECASE pattern accepts both cases of an ASCII letter or neither. Callers
+still take the match object from the original pattern (`matched text, groups`); the rewritten
+one only says "no match" sooner. Patterns it cannot rewrite exactly (case-sensitive parts,
+back-references, unknown opcodes) give None and keep their plain search.
+
+This reads the parse tree of `re` (`re._parser`), which is stable across CPython 3.11-3.13;
+tests/test_casefold.py compares both forms on every concept and on hostile inputs.
+"""
+from __future__ import annotations
+
+import re
+
+try:                                   # CPython >= 3.11
+    from re import _constants as K
+    from re import _parser as P
+except ImportError:  # pragma: no cover - older CPython
+    import sre_constants as K  # type: ignore[no-redef]
+    import sre_parse as P  # type: ignore[no-redef]
+
+_ASCII = [chr(i) for i in range(128)]
+_SINGLE = {K.LITERAL, K.NOT_LITERAL, K.IN, K.ANY}
+_REPEATS = {K.MAX_REPEAT, K.MIN_REPEAT, getattr(K, "POSSESSIVE_REPEAT", K.MAX_REPEAT)}
+_ASSERTS = {K.ASSERT, K.ASSERT_NOT}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_ONE: dict[tuple[str, int], re.Pattern] = {}
+
+
+def _one(item, flags: int) -> re.Pattern:
+    """The single-character matcher `item` compiled alone (kept: concepts share many)."""
+    key = (repr(item), flags)
+    pat = _ONE.get(key)
+    if pat is None:
+        sub = P.SubPattern(P.State(), [item])
+        sub.state.flags = flags
+        pat = _ONE[key] = re._compiler.compile(sub, flags)
+    return pat
+
+
+def _chars_matched(item, flags: int) -> list[str]:
+    """The ASCII characters the single-character matcher `item` accepts under `flags`."""
+    pat = _one(item, flags)
+    return [c for c in _ASCII if pat.fullmatch(c)]
+
+
+def _rewrite_char(item, flags: int):
+    low = sorted({c.lower() for c in _chars_matched(item, flags)})
+    if not low:
+        return (K.LITERAL, 0xFFFF)          # matches no ASCII character
+    if len(low) == 1:
+        return (K.LITERAL, ord(low[0]))
+    return (K.IN, [(K.LITERAL, ord(c)) for c in low])
+
+
+def _rewrite(seq, flags: int, state):
+    out = P.SubPattern(state, [])
+    for op, av in seq:
+        if op in _SINGLE:
+            out.append(_rewrite_char((op, av), flags))
+        elif op == K.AT:
+            out.append((op, av))
+        elif op == K.BRANCH:
+            out.append((op, (av[0], [_rewrite(b, flags, state) for b in av[1]])))
+        elif op == K.SUBPATTERN:
+            group, add, dele, sub = av
+            if add or dele:
+                raise _Unsupported("inline flags")
+            out.append((op, (group, 0, 0, _rewrite(sub, flags, state))))
+        elif op in _REPEATS:
+            lo, hi, sub = av
+            out.append((op, (lo, hi, _rewrite(sub, flags, state))))
+        elif op in _ASSERTS:
+            direction, sub = av
+            out.append((op, (direction, _rewrite(sub, flags, state))))
+        elif op == getattr(K, "ATOMIC_GROUP", None):
+            out.append((op, _rewrite(av, flags, state)))
+        else:
+            raise _Unsupported(str(op))
+    return out
+
+
+def _lookbehind_inside(body):
+    """`(?<!A)(?:c1 x|c2 y|...)` as `(?:c1(?<!Ac1) x|c2(?<!Ac2) y|...)`: the same matches, but a
+    pattern that starts with literal characters lets `re` skip to their first occurrence instead
+    of trying the look-behind at every position (at the text's start the wider look-behind does
+    not fit and, like the original, holds)."""
+    data = body.data
+    if len(data) < 2 or data[0][0] != K.ASSERT_NOT or data[0][1][0] != -1 or data[1][0] != K.BRANCH:
+        return body
+    behind = data[0][1][1]
+    lo, hi = behind.getwidth()
+    if lo != hi:
+        return body
+    alts = []
+    for alt in data[1][1][1]:
+        if not alt.data or alt.data[0][0] not in _SINGLE:
+            return body
+        first = alt.data[0]
+        look = P.SubPattern(body.state, list(behind.data) + [first])
+        alts.append(P.SubPattern(body.state, [first, (K.ASSERT_NOT, (-1, look))] + list(alt.data[1:])))
+    return P.SubPattern(body.state, [(K.BRANCH, (None, alts))] + list(data[2:]))
+
+
+def lowered(pattern: re.Pattern) -> re.Pattern | None:
+    """`pattern` (IGNORECASE) for lower-cased ASCII text without the flag, or None."""
+    flags = pattern.flags
+    if not isinstance(pattern.pattern, str) or not flags & re.I or flags & (re.LOCALE | re.ASCII | re.VERBOSE):
+        return None
+    try:
+        tree = P.parse(pattern.pattern, flags)
+        if tree.state.flags != flags:
+            raise _Unsupported("global inline flags")
+        body = _lookbehind_inside(_rewrite(tree.data, flags, tree.state))
+        new_flags = flags & ~re.I
+        body.state.flags = new_flags
+        return re._compiler.compile(body, new_flags)
+    except (_Unsupported, re.error, RecursionError, TypeError, ValueError, AttributeError):
+        return None
+
+
+# Typographic punctuation of policy texts, each with the ASCII mark it stands for (same length).
+# A text whose only non-ASCII characters are among these is searched in its ASCII form by a
+# pattern that treats each of them exactly like its ASCII mark (`punctuation_safe`).
+TYPOGRAPHIC = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+               "\u2026": ".", "\u2022": "*", "\u00ab": '"', "\u00bb": '"'}
+TYPOGRAPHIC_MARKS = frozenset(TYPOGRAPHIC)
+_TO_ASCII = str.maketrans(TYPOGRAPHIC)
+
+
+def ascii_form(text: str) -> str | None:
+    """`text` with its typographic punctuation made ASCII, or None when it has other non-ASCII."""
+    out = text.translate(_TO_ASCII)
+    return out if out.isascii() else None
+
+
+def _matchers(seq, out: list) -> None:
+    for op, av in seq:
+        if op in _SINGLE:
+            out.append((op, av))
+        elif op == K.BRANCH:
+            for b in av[1]:
+                _matchers(b, out)
+        elif op == K.SUBPATTERN:
+            _matchers(av[3], out)
+        elif op in _REPEATS:
+            _matchers(av[2], out)
+        elif op in _ASSERTS:
+            _matchers(av[1], out)
+        elif op == getattr(K, "ATOMIC_GROUP", None):
+            _matchers(av, out)
+
+
+def punctuation_safe(pattern: re.Pattern) -> frozenset[str]:
+    """The TYPOGRAPHIC marks that every character matcher of `pattern` treats exactly like their
+    ASCII mark (word boundaries do too: all of them are non-word characters)."""
+    try:
+        tree = P.parse(pattern.pattern, pattern.flags)
+    except (re.error, RecursionError):
+        return frozenset()
+    items: list = []
+    _matchers(tree.data, items)
+    safe = []
+    for mark, plain in TYPOGRAPHIC.items():
+        for item in items:
+            one = _one(item, pattern.flags)
+            if bool(one.fullmatch(mark)) != bool(one.fullmatch(plain)):
+                break
+        else:
+            safe.append(mark)
+    return frozenset(safe)
