@@ -38,11 +38,12 @@ class _Unsupported(Exception):
 
 
 _ONE: dict[tuple[str, int], re.Pattern] = {}
+_MATCHED: dict[tuple[str, int], list[str]] = {}
 
 
-def _one(item, flags: int) -> re.Pattern:
+def _one(item, flags: int, key: tuple[str, int] | None = None) -> re.Pattern:
     """The single-character matcher `item` compiled alone (kept: concepts share many)."""
-    key = (repr(item), flags)
+    key = key or (repr(item), flags)
     pat = _ONE.get(key)
     if pat is None:
         sub = P.SubPattern(P.State(), [item])
@@ -53,8 +54,12 @@ def _one(item, flags: int) -> re.Pattern:
 
 def _chars_matched(item, flags: int) -> list[str]:
     """The ASCII characters the single-character matcher `item` accepts under `flags`."""
-    pat = _one(item, flags)
-    return [c for c in _ASCII if pat.fullmatch(c)]
+    key = (repr(item), flags)
+    got = _MATCHED.get(key)
+    if got is None:
+        pat = _one(item, flags, key)
+        got = _MATCHED[key] = [c for c in _ASCII if pat.fullmatch(c)]
+    return got
 
 
 def _rewrite_char(item, flags: int):
@@ -173,12 +178,18 @@ def punctuation_safe(pattern: re.Pattern) -> frozenset[str]:
         return frozenset()
     items: list = []
     _matchers(tree.data, items)
-    safe = []
-    for mark, plain in TYPOGRAPHIC.items():
-        for item in items:
-            one = _one(item, pattern.flags)
-            if bool(one.fullmatch(mark)) != bool(one.fullmatch(plain)):
-                break
-        else:
-            safe.append(mark)
+    safe = set(TYPOGRAPHIC)
+    for key in {(repr(item), pattern.flags): item for item in items}.items():
+        safe &= _marks_alike(*key)
     return frozenset(safe)
+
+
+_ALIKE: dict[tuple[str, int], set[str]] = {}
+
+
+def _marks_alike(key: tuple[str, int], item) -> set[str]:
+    got = _ALIKE.get(key)
+    if got is None:
+        one = _one(item, key[1], key)
+        got = _ALIKE[key] = {m for m, plain in TYPOGRAPHIC.items() if bool(one.fullmatch(m)) == bool(one.fullmatch(plain))}
+    return got
