@@ -56,6 +56,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ResolverRefusalMiddleware": 590,
     # After retries/redirects (response side): sees final outcomes; records robots.txt exchanges.
     "crawler.middlewares.ExchangeRecorderMiddleware": 540,
+    # Frontier workers only: one per-host pace for all workers together (crawler/politeness.py).
+    "crawler.politeness.SharedHostDelay": 950,
 }
 ITEM_PIPELINES = {"crawler.pipelines.DuckDBPipeline": 300}
 EXTENSIONS = {"crawler.middlewares.DownloadGuard": 0}
@@ -69,6 +71,7 @@ RISKAUDIT_RESOLVE_FUNC = None          # tests only: dotted path of `resolve(hos
 RISKAUDIT_CHROMIUM_PATH = "/usr/bin/chromium"   # browser for `js: true` documents
 RISKAUDIT_FLUSH_ROWS = 500             # pipeline batch size
 RISKAUDIT_FRONTIER = ""                # Redis URL of a shared frontier (set for workers; docs/scaling.md)
+RISKAUDIT_SHARED_HOST_DELAY = None    # frontier workers: seconds between two requests to a host, all workers together (None = DOWNLOAD_DELAY)
 RISKAUDIT_FRONTIER_LEASE = 60          # seconds without a heartbeat before a worker's requests are re-queued
 RISKAUDIT_EXTRACT_WORKERS = "auto"     # text-extraction processes: 'auto' (one per core, max 4) or N (0 = in-process)
 

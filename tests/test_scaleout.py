@@ -211,3 +211,37 @@ def test_request_serializer_is_json_and_refuses_objects():
     assert back.headers.get("Accept") == b"text/html"
     with pytest.raises(TypeError, match="cannot carry"):
         frontier_json.dumps({"meta": {"x": object()}})
+
+
+@needs_redis
+def test_workers_together_keep_one_pace_per_host(tmp_path, capsys):
+    """Two workers on one host: their requests reach it at least RISKAUDIT_SHARED_HOST_DELAY
+    apart (the reservation is on Redis's clock), while each of them alone has no delay at all."""
+    delay = 0.3
+    routes = {"/robots.txt": Route(body="User-agent: *\nAllow: /\n", content_type="text/plain")}
+    routes.update({f"/doc{d}": Route(body=policy_page(f"Policy {d}", seed=d, size_kb=2)) for d in range(14)})
+    settings = {**WORKER_SETTINGS, "RISKAUDIT_SHARED_HOST_DELAY": delay, "RANDOMIZE_DOWNLOAD_DELAY": False}
+    with RedisServer(tmp_path / "redis") as rs, CountingServer(routes) as srv:
+        reg = tmp_path / "reg.yaml"
+        reg.write_text("targets:\n  - id: one\n    name: One host\n    kind: social\n    documents:\n"
+                       + "".join(f"      - {{type: p{d}, url: '{srv.url(f'/doc{d}')}'}}\n" for d in range(14)),
+                       encoding="utf-8")
+        assert main(["crawl", "--registry", str(reg), "--frontier", rs.url, "--seed", "--allow-private"]) == 0
+        workers = [start_worker(rs.url, tmp_path / f"{n}.log", settings) for n in "ab"]
+        try:
+            for w, n in zip(workers, "ab"):
+                assert w.wait(120) == 0, (tmp_path / f"{n}.log").read_text()[-3000:]
+        finally:
+            for w in workers:
+                if w.poll() is None:
+                    os.killpg(w.pid, signal.SIGKILL)
+                    w.wait()
+        capsys.readouterr()
+        times = sorted(t for t, _ in srv.arrivals)
+    results = [json.loads((tmp_path / f"{n}.log").read_text().strip().splitlines()[-1]) for n in "ab"]
+    sent = [r["stats"].get("downloader/request_count", 0) for r in results]
+    assert sum(sent) == len(times) == 16 and all(sent), sent     # 14 documents + each worker's robots.txt
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    # the slots are exactly `delay` apart; a request may leave a little after its slot starts
+    assert min(gaps) > 0.5 * delay, gaps
+    assert times[-1] - times[0] >= (len(times) - 1) * delay * 0.95

@@ -47,6 +47,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = self.path
         with srv.lock:
             srv.hits[path] += 1
+            srv.arrivals.append((time.monotonic(), path))
             srv.user_agents.add(self.headers.get("User-Agent", ""))
             n = srv.hits[path]
         route = srv.routes.get(path) or srv.routes.get(urlsplit(path).path)
@@ -94,6 +95,7 @@ class CountingServer:
         self.bytes_sent: collections.Counter = collections.Counter()
         self.aborted: collections.Counter = collections.Counter()
         self.user_agents: set[str] = set()
+        self.arrivals: list[tuple[float, str]] = []     # (time.monotonic(), path) of every request
         self.lock = threading.Lock()
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
