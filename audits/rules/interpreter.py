@@ -206,47 +206,84 @@ def concept_search(seg: Segment, name: str) -> re.Match | None:
     return m
 
 
+class _Plan:
+    """A condition mapping read once: its fields as tuples, in the order `_check` asks them."""
+
+    __slots__ = ("cond", "text_has", "within", "text_lacks", "is_item", "kind", "flag", "binding_has",
+                 "binding_lacks", "hook", "unless_hook", "prohibition", "where", "any")
+
+    def __init__(self, cond: dict):
+        self.cond = cond
+        self.text_has = tuple(_as_list(cond.get("text_has")))
+        self.within = cond.get("within_chars")
+        self.text_lacks = tuple(_as_list(cond.get("text_lacks")))
+        self.is_item = cond["is_item"] if "is_item" in cond else None
+        self.kind = tuple(_as_list(cond["kind"])) if "kind" in cond else None
+        self.flag = tuple(_as_list(cond.get("flag")))
+        self.binding_has = tuple((cond.get("binding_has") or {}).items())
+        self.binding_lacks = tuple((cond.get("binding_lacks") or {}).items())
+        self.hook = tuple(_as_list(cond.get("hook")))
+        self.unless_hook = tuple(_as_list(cond.get("unless_hook")))
+        self.prohibition = cond.get("prohibition") == "required"
+        self.where = (cond["where"],) if "where" in cond else None
+        self.any = cond["any"] if "any" in cond else None
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(cond: dict) -> _Plan:
+    got = _PLANS.get(id(cond))
+    if got is None or got.cond is not cond:
+        if len(_PLANS) > 20000:          # conditions are the rule files' own mappings: a bound, not a cache policy
+            _PLANS.clear()
+        got = _PLANS[id(cond)] = _Plan(cond)
+    return got
+
+
 def _check(cond: dict, seg: Segment, ctx: Context, b: dict, used_hooks: list[str], matched: dict, prohibition_fallback: str | None) -> bool:
     """All conditions of `cond` hold (binding values into `b`)."""
     C = H.C
-    first: list[re.Match] = []
-    for name in _as_list(cond.get("text_has")):
-        m = concept_search(seg, name)
-        if not m:
+    p = _plan(cond)
+    if p.text_has:
+        first: list[re.Match] = []
+        for name in p.text_has:
+            m = concept_search(seg, name)
+            if not m:
+                return False
+            first.append(m)
+            b.setdefault(name, m.group(0))
+            matched[name] = m.group(0)
+        win = p.within
+        if win is not None and len(first) >= 2 and abs(first[1].start() - first[0].start()) > win:
             return False
-        first.append(m)
-        b.setdefault(name, m.group(0))
-        matched[name] = m.group(0)
-    win = cond.get("within_chars")
-    if win is not None and len(first) >= 2 and abs(first[1].start() - first[0].start()) > win:
-        return False
-    for name in _as_list(cond.get("text_lacks")):
+    for name in p.text_lacks:
         if concept_search(seg, name):
             return False
-    if "is_item" in cond and bool(seg.is_item) != cond["is_item"]:
+    if p.is_item is not None and bool(seg.is_item) != p.is_item:
         return False
-    if "kind" in cond and ctx.kind not in _as_list(cond["kind"]):
+    if p.kind is not None and ctx.kind not in p.kind:
         return False
-    for name in _as_list(cond.get("flag")):
+    for name in p.flag:
         if not b.get(name):
             return False
-    for bname, cname in (cond.get("binding_has") or {}).items():
+    for bname, cname in p.binding_has:
         if not getattr(C, cname).search(str(b.get(bname, ""))):
             return False
-    for bname, cname in (cond.get("binding_lacks") or {}).items():
+    for bname, cname in p.binding_lacks:
         if getattr(C, cname).search(str(b.get(bname, ""))):
             return False
-    for name in _as_list(cond.get("hook")):
+    for name in p.hook:
         r = H.HOOKS[name][0](seg, ctx, b)
         if not r:
             return False
         used_hooks.append(name)
         if isinstance(r, dict):
             b.update(r)
-    for name in _as_list(cond.get("unless_hook")):
+    for name in p.unless_hook:
         if H.HOOKS[name][0](seg, ctx, b):
             return False
-    if cond.get("prohibition") == "required":
+    if p.prohibition:
         where = H.prohibition(seg)
         if not where and prohibition_fallback:
             r = H.HOOKS[prohibition_fallback][0](seg, ctx, b)
@@ -256,10 +293,10 @@ def _check(cond: dict, seg: Segment, ctx: Context, b: dict, used_hooks: list[str
         if not where:
             return False
         b["where"] = where
-    if "where" in cond and b.get("where") != cond["where"]:
+    if p.where is not None and b.get("where") != p.where[0]:
         return False
-    if "any" in cond:
-        for alt in cond["any"]:
+    if p.any is not None:
+        for alt in p.any:
             if _check(alt, seg, ctx, dict(b), [], {}, prohibition_fallback):
                 break
         else:
@@ -272,23 +309,50 @@ class _Fmt(dict):
         return "{" + key + "}"
 
 
+class _Way:
+    """A way's parts as `apply_rule` uses them, built once per way."""
+
+    __slots__ = ("way", "head", "rest", "unless", "adds", "bare")
+
+    def __init__(self, way: dict):
+        self.way = way
+        self.head = {"text_has": way["text_has"]} if "text_has" in way else {}
+        rest = {k: v for k, v in way.items() if k in _CONDITION_KEYS and k != "text_has"}
+        if "within_chars" in rest:
+            rest["text_has"] = way["text_has"]
+        self.rest = rest
+        self.unless = _as_list(way.get("unless"))
+        sc = way["score"]
+        self.adds = [({k: v for k, v in a.items() if k != "points"}, a["points"]) for a in _as_list(sc.get("add"))] \
+            if isinstance(sc, dict) else []
+        # the way without its exclusions (exclusion_fired)
+        self.bare = {k: v for k, v in way.items() if k in _CONDITION_KEYS and k not in ("unless", "unless_hook", "stop")}
+
+
+_WAYS: dict[int, _Way] = {}
+
+
+def _way(way: dict) -> _Way:
+    got = _WAYS.get(id(way))
+    if got is None or got.way is not way:
+        got = _WAYS[id(way)] = _Way(way)
+    return got
+
+
 def apply_rule(rule: ElementRule, seg: Segment, ctx: Context) -> Hit | None:
     data = rule.data
     fallback = data.get("prohibition_fallback")
     for way in data["ways"]:
+        w = _way(way)
         b: dict[str, Any] = {}
         used: list[str] = []
         matched: dict[str, str] = {}
         # the way's own "text_has" decides whether it applies at all (for `stop`)
-        head = {"text_has": way["text_has"]} if "text_has" in way else {}
-        if head and not _check(head, seg, ctx, b, used, matched, fallback):
+        if w.head and not _check(w.head, seg, ctx, b, used, matched, fallback):
             continue
-        rest = {k: v for k, v in way.items() if k in _CONDITION_KEYS and k != "text_has"}
-        if "within_chars" in rest:
-            rest["text_has"] = way["text_has"]
-        ok = _check(rest, seg, ctx, b, used, matched, fallback)
+        ok = _check(w.rest, seg, ctx, b, used, matched, fallback)
         if ok:
-            for u in _as_list(way.get("unless")):
+            for u in w.unless:
                 if _check(u, seg, ctx, dict(b), [], {}, None):
                     ok = False
                     break
@@ -299,10 +363,9 @@ def apply_rule(rule: ElementRule, seg: Segment, ctx: Context) -> Hit | None:
         sc = way["score"]
         if isinstance(sc, dict):
             score = float(sc["base"])
-            for a in _as_list(sc.get("add")):
-                cond = {k: v for k, v in a.items() if k != "points"}
+            for cond, points in w.adds:
                 if _check(cond, seg, ctx, dict(b), [], {}, None):
-                    score += a["points"]
+                    score += points
         else:
             score = float(b.get("base", sc))
         score += float(b.get("points", 0)) + H.specificity(seg)
@@ -321,9 +384,8 @@ def exclusion_fired(rule: ElementRule, seg: Segment, ctx: Context) -> str | None
         hooks_off = _as_list(way.get("unless_hook"))
         if not unless and not hooks_off:
             continue
-        bare = {k: v for k, v in way.items() if k not in ("unless", "unless_hook", "stop")}
         b: dict[str, Any] = {}
-        if not _check({k: v for k, v in bare.items() if k in _CONDITION_KEYS}, seg, ctx, b, [], {}, data.get("prohibition_fallback")):
+        if not _check(_way(way).bare, seg, ctx, b, [], {}, data.get("prohibition_fallback")):
             continue
         for name in hooks_off:
             if H.HOOKS[name][0](seg, ctx, b):
@@ -339,10 +401,20 @@ def near_miss(rule: ElementRule, seg: Segment, ctx: Context, gate_ok=None) -> st
     for i, n in enumerate(_as_list(rule.data.get("near_miss"))):
         if gate_ok is not None and not gate_ok(rule.near_gates[i] if i < len(rule.near_gates) else None, seg):
             continue
-        cond = {k: v for k, v in n.items() if k != "text"}
-        if _check(cond, seg, ctx, {}, [], {}, None):
+        if _check(_near_cond(n), seg, ctx, {}, [], {}, None):
             return n["text"]
     return None
+
+
+_NEAR: dict[int, tuple[dict, dict]] = {}
+
+
+def _near_cond(entry: dict) -> dict:
+    """A near-miss entry without its text (one mapping per entry, for `_plan`)."""
+    got = _NEAR.get(id(entry))
+    if got is None or got[0] is not entry:
+        got = _NEAR[id(entry)] = (entry, {k: v for k, v in entry.items() if k != "text"})
+    return got[1]
 
 
 def derive(rules: dict[str, ElementRule], raw: dict[str, list[Hit]], ctx: Context) -> None:
