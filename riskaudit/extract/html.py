@@ -504,7 +504,7 @@ class HtmlExtractor:
         out = []
         for a in self._all("a"):
             raw = a.get("href")
-            if raw is None or _ancestor(a, ("template",)):
+            if raw is None or _ancestor(a, ("template",)) is not None:
                 continue
             href = self._resolve(raw)
             if not href:
