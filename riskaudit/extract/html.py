@@ -71,7 +71,9 @@ _INNER_CHROME_TOKENS = frozenset({
 })
 _SIDEBAR_TOKENS = frozenset({"sidebar", "side-bar"})
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WS = re.compile(r"[ \t\n\r\f\v]+")
+# Runs of ASCII whitespace, for ``_WS.sub(" ", s)`` (= ``[ \t\n\r\f\v]+`` → one space): a lone
+# space is not matched at all, which makes the substitution ~1.7x faster on prose.
+_WS = re.compile(r" [ \t\n\r\f\v]+|[\t\n\r\f\v][ \t\n\r\f\v]*")
 BULLETS = "•●▪◦‣∙■□➢➤►▸"
 _BULLET_LINE = re.compile(rf"^[{BULLETS}]\s+")
 _HEADING_PREFIX = re.compile(r"^#{1,6} ")
@@ -247,7 +249,7 @@ def _remove(doomed: list[_Element]) -> None:
 
 
 def _text_len(el: _Element) -> int:
-    return sum(len(s.strip()) for s in el.itertext())
+    return sum(map(len, map(str.strip, el.itertext())))
 
 
 def _link_text_len(el: _Element) -> int:
