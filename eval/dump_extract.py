@@ -20,6 +20,7 @@ captured test inputs, the raw ``html_to_text`` triple). Compare two runs byte fo
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
@@ -187,8 +188,9 @@ def documents(capture: bool = True):
         for name, variant in _mutations(rel, html):
             yield f"mutant:{name}", "html_to_text", variant, URL, None
     if capture:
-        for i, (html, url) in enumerate(_captured_test_inputs()):
-            yield f"test-input:{i}", "html_to_text", html, url, None
+        for html, url in _captured_test_inputs():
+            digest = hashlib.sha256(f"{url}\n{html}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            yield f"test-input:{digest}", "html_to_text", html, url, None
 
 
 def _captured_test_inputs() -> list[tuple[str, str | None]]:

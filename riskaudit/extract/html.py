@@ -80,6 +80,7 @@ _HEADING_PREFIX = re.compile(r"^#{1,6} ")
 BR = "\ue000"   # private-use marker for <br> that survives whitespace collapsing
 MAX_DEPTH = 150  # deeper subtrees are flattened to text (no recursion overflow)
 MAX_TREE_DEPTH = 256   # libxml2's limit when it builds the tree itself
+REMOVED = "_removed"   # name of an element taken out of the tree (see _remove)
 
 
 # Strings inside these elements are not "text" to bs4's get_text() (its string containers): a
@@ -235,17 +236,15 @@ def _ancestor(el: _Element, names, stop: _Element | None = None) -> _Element | N
 def _remove(doomed: list[_Element]) -> None:
     """Take elements out of the tree, leaving their tail text where it was.
 
-    Each is replaced by an empty comment holding its tail, so that the text before and after
-    stays two separate strings (as when bs4 decomposes an element): list items made of loose
-    text and ``get_text(" ")`` depend on it. Elements inside one removed earlier go with it.
+    Each is emptied (children, text and attributes) and renamed ``_removed``, which nothing
+    renders, so that the text before and after it stays two separate strings (as when bs4
+    decomposes an element): list items made of loose text and ``get_text(" ")`` depend on it.
+    (Moving the tail instead would go through lxml's text setter, which refuses the control
+    characters libxml2 leaves in text.) Elements inside one removed earlier go with it.
     """
     for el in doomed:
-        parent = el.getparent()
-        if parent is None:
-            continue
-        mark = etree.Comment()
-        mark.tail = el.tail
-        parent.replace(el, mark)
+        el.clear(keep_tail=True)
+        el.tag = REMOVED
 
 
 def _text_len(el: _Element) -> int:
