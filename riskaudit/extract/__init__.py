@@ -4,7 +4,7 @@ The text is Markdown-like plain text (Open Terms Archive conventions): ``#`` hea
 list items, blank-line separated paragraphs, ``[anchor](href)`` links, ``a | b`` table rows.
 The audit engine quotes it verbatim, so every normalisation happens here, once.
 
-- HTML: :mod:`riskaudit.extract.html` (BeautifulSoup + lxml), bytes decoded by
+- HTML: :mod:`riskaudit.extract.html` (lxml), bytes decoded by
   :mod:`riskaudit.extract.encoding`, obfuscated e-mails decoded by :mod:`riskaudit.extract.email`.
 - PDF: :mod:`riskaudit.extract.pdf` (pypdf).
 - Markdown / plain text: kept as they are (newlines, NFC and no-break spaces normalised).

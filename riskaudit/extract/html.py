@@ -1,7 +1,7 @@
-"""HTML → Markdown-like plain text (the Open Terms Archive conventions) with BeautifulSoup/lxml.
+"""HTML → Markdown-like plain text (the Open Terms Archive conventions) on an lxml tree.
 
 Steps, in order:
-1. parse with ``BeautifulSoup(text, "lxml")`` (tolerates malformed markup);
+1. parse with lxml's ``etree.HTMLParser`` (libxml2; tolerates malformed markup), see :func:`parse`;
 2. take the title (``<title>``, else the first ``<h1>``) and the base URL: the crawled URL,
    else (saved pages) the page's ``<link rel=canonical>``/``og:url``, then ``<base href>``;
    a fragment naming no URL at all may get its site's origin inferred for ``/path`` links;
@@ -15,6 +15,15 @@ Steps, in order:
    whole body minus page headers, footers, navigation and sidebars;
 7. render blocks: ``#`` headings, ``- ``/``1. `` list items (2 spaces per nesting level),
    ``a | b`` table rows, ``[text](href)`` links, paragraphs separated by blank lines.
+
+The output is the one the former BeautifulSoup(lxml) renderer gave, byte for byte
+(eval/dump_extract.py compares the two on the corpora, fixtures, demo sites and broken pages;
+bench/legacy_html_bs4.py keeps the old renderer for that and for bench_extract.py --bs4). It
+reads the tree as bs4 did: the parser is fed the same way; text nodes stay separate strings
+where bs4 had separate strings (around comments and removed elements); a link's, a title's or
+an option's text leaves out script, style, template and ruby-annotation strings (bs4's
+``get_text``); pages that go on after ``</html>`` are searched whole; and a tree deeper than
+libxml2 builds (256 levels) is built from parser events instead.
 
 The text is normalised by :func:`riskaudit.extract.normalize_text` afterwards.
 """
