@@ -59,3 +59,9 @@ def test_empty_documents():
     assert parse("") == []
     assert html_to_text("", URL) == (None, "", [])
     assert html_to_text("<html><head><title>Only head</title></head></html>", URL) == ("Only head", "", [])
+
+
+def test_a_doctype_inside_the_page_still_separates_the_text_around_it():
+    # libxml2's own tree drops it and joins "first" and "second" into one string.
+    html = "<!DOCTYPE html><body><ul>first<!DOCTYPE html>second<li>third</li></ul><p>a<!doctype html>b</p></body>"
+    assert html_to_text(html, URL)[1] == "- first\n- second\n- third\n\nab"

@@ -112,10 +112,14 @@ def parse(text: str) -> list[_Element]:
     instructions stay in the tree: they separate text nodes, and are never rendered.
 
     libxml2 silently stops building a tree 256 elements deep (bs4, fed parser events, does
-    not): a document that deep is parsed again through :class:`_EventTree`.
+    not): a document that deep is parsed again through :class:`_EventTree`. So is one with a
+    doctype after its start: libxml2's tree drops it, joining the text around it that bs4
+    kept as two strings (two list items).
     """
     if text[:1] == "\ufeff":
         text = text[1:]
+    if _stray_doctype(text):
+        return list(_feed(etree.HTMLParser(target=_EventTree()), text))
     root = _feed(etree.HTMLParser(), text)
     if root is None:
         return []
@@ -123,6 +127,14 @@ def parse(text: str) -> list[_Element]:
     if not any(_TOO_DEEP(t) for t in tops if t.tag.__class__ is str):
         return tops
     return list(_feed(etree.HTMLParser(target=_EventTree()), text))
+
+
+def _stray_doctype(text: str) -> bool:
+    """Whether ``<!doctype`` (any case) may occur elsewhere than at the start of the page."""
+    n = text.count("<!D") + text.count("<!d")
+    if n == 0:
+        return False
+    return n > 1 or text.lstrip()[:9].lower() != "<!doctype"
 
 
 def _feed(parser, text: str):
@@ -277,9 +289,10 @@ def _strings(el: _Element):
             yield t
 
 
-def _get_text(el: _Element, sep: str = "", nested: bool = True) -> str:
+def _get_text(el: _Element, sep: str = "", nested: bool = True, plain=frozenset()) -> str:
     """bs4's ``Tag.get_text(sep)``: the strings of ``el`` not inside a string container (or,
-    for a container, only its own kind). ``nested``: the document has <rt>/<rp>/<template>."""
+    for a container, only its own kind). ``nested``: the document has <rt>/<rp>/<template>;
+    ``plain``: elements whose text was set afterwards (a plain string wherever it is)."""
     tag = el.tag
     kind = tag if tag in _CONTAINER_SET else None
     if kind is None and nested:
@@ -293,7 +306,7 @@ def _get_text(el: _Element, sep: str = "", nested: bool = True) -> str:
         return sep.join(el.itertext())
     want = tag if tag in _CONTAINER_SET else None
     out = []
-    if el.text and kind == want:
+    if el.text and (None if el in plain else kind) == want:
         out.append(el.text)
     stack = [(iter(el), kind, None)]
     while stack:
@@ -306,7 +319,7 @@ def _get_text(el: _Element, sep: str = "", nested: bool = True) -> str:
             continue
         if child.tag.__class__ is str:
             ck = child.tag if child.tag in _CONTAINER_SET else k
-            if child.text and ck == want:
+            if child.text and (None if child in plain else ck) == want:
                 out.append(child.text)
             stack.append((iter(child), ck, child))
         elif child.tail and k == want:
@@ -361,6 +374,7 @@ class HtmlExtractor:
         self.has_base = "<base" in text or "<BASE" in text or "<Base" in text
         self._hrefs: dict[str | None, str | None] = {}
         self.has_cfemail = "cfemail" in text or "email-protection" in text
+        self._decoded: set[_Element] = set()   # elements whose text is now a decoded address
         # <rt>/<rp>/<template> can hold elements whose text get_text() then leaves out.
         self.nested = next(self._all(*_NESTING_CONTAINERS), None) is not None
         self.url = url
@@ -373,7 +387,7 @@ class HtmlExtractor:
             yield from top.iter(*(tags or (_EL,)))
 
     def _text(self, el: _Element, sep: str = "") -> str:
-        return _get_text(el, sep, self.nested)
+        return _get_text(el, sep, self.nested, self._decoded)
 
     # ---------------------------------------------------------------- pipeline
     def run(self) -> tuple[str | None, str, list[tuple[str, str]]]:
@@ -496,6 +510,7 @@ class HtmlExtractor:
             email = decode_cfemail(el.get("data-cfemail", ""))
             if email:
                 _set_text(el, email)
+                self._decoded.add(el)
                 del el.attrib["data-cfemail"]
                 parent_a = el if el.tag == "a" else _ancestor(el, ("a",))
                 if parent_a is not None and "email-protection" in (parent_a.get("href") or ""):
@@ -508,6 +523,7 @@ class HtmlExtractor:
                 a.set("href", "mailto:" + email)
                 if "email" in self._text(a).lower() and "protected" in self._text(a).lower():
                     _set_text(a, email)
+                    self._decoded.add(a)
 
     def _links(self) -> list[tuple[str, str]]:
         seen = set()
