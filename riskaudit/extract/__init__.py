@@ -66,9 +66,12 @@ def normalize_text(text: str) -> str:
     """NBSP-like spaces → space, zero-width characters removed, NFC, no trailing spaces,
     at most one blank line in a row, no leading/trailing blank lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
+    ascii_only = text.isascii()   # (constant time) then no odd space or invisible char, and NFC already
+    if not ascii_only:
+        text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
     text = _CONTROL.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    if not ascii_only:
+        text = unicodedata.normalize("NFC", text)
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = _TRAILING.sub("", text)
     if "\n\n\n" in text:
