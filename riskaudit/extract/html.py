@@ -114,7 +114,9 @@ def parse(text: str) -> list[_Element]:
     libxml2 silently stops building a tree 256 elements deep (bs4, fed parser events, does
     not): a document that deep is parsed again through :class:`_EventTree`. So is one with a
     doctype after its start: libxml2's tree drops it, joining the text around it that bs4
-    kept as two strings (two list items).
+    kept as two strings (two list items). (On that path only, control characters that lxml
+    cannot store -- form feed, vertical tab, C0 controls -- become a space or nothing; bs4
+    kept them, which shows only inside <pre> text and in hrefs.)
     """
     if text[:1] == "\ufeff":
         text = text[1:]
@@ -129,12 +131,24 @@ def parse(text: str) -> list[_Element]:
     return list(_feed(etree.HTMLParser(target=_EventTree()), text))
 
 
+_PROLOGUE = re.compile(r"\s*(?:<!--.*?-->|<\?[^>]*>)", re.S)   # leading comment, <?xml ...?>
+
+
 def _stray_doctype(text: str) -> bool:
-    """Whether ``<!doctype`` (any case) may occur elsewhere than at the start of the page."""
+    """Whether ``<!doctype`` (any case) may occur elsewhere than at the start of the page
+    (after white space, comments such as "saved from url" and an XML declaration)."""
     n = text.count("<!D") + text.count("<!d")
     if n == 0:
         return False
-    return n > 1 or text.lstrip()[:9].lower() != "<!doctype"
+    if n > 1:
+        return True
+    pos = 0
+    for _ in range(20):
+        m = _PROLOGUE.match(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+    return text[pos:pos + 40].lstrip()[:9].lower() != "<!doctype"
 
 
 def _feed(parser, text: str):
