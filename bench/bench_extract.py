@@ -5,9 +5,13 @@ on a shared machine. Uses ../shared/corpus/dev/html (raw HTML/PDF snapshots) whe
 test fixtures. Each document is extracted REPEAT times after one warm-up pass (the first call
 loads the language model, ~0.5 s, once per process). Prints a table and writes
 bench/results/extract.json.
+
+``--bs4``: also time the former BeautifulSoup renderer (bench/legacy_html_bs4.py, same output)
+on the same documents in the same run, interleaved, and report both medians.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -19,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
+import riskaudit.extract.html as html_module  # noqa: E402
 from riskaudit.extract import extract  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev" / "html"
@@ -26,30 +31,51 @@ FIXTURES = ROOT / "tests" / "fixtures" / "extract"
 REPEAT = 5
 
 
-def documents() -> tuple[str, list[Path]]:
-    if CORPUS.is_dir():
-        docs = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".html", ".pdf") and p.stat().st_size)
+def documents(corpus: Path = CORPUS) -> tuple[str, list[Path]]:
+    if corpus.is_dir():
+        docs = sorted(p for p in corpus.rglob("*") if p.suffix in (".html", ".pdf") and p.stat().st_size)
         if docs:
-            return str(CORPUS), docs
+            return str(corpus), docs
     return str(FIXTURES), sorted(FIXTURES.glob("*.html"))
 
 
-def main() -> int:
-    source, docs = documents()
+def _time(body: bytes, ctype: str) -> tuple[float, float, object]:
+    extract(body, content_type=ctype)          # warm-up (language model, caches)
+    times, cpu = [], []
+    for _ in range(REPEAT):
+        t0, c0 = time.perf_counter(), time.process_time()
+        e = extract(body, content_type=ctype)
+        cpu.append((time.process_time() - c0) * 1000)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), statistics.median(cpu), e
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bs4", action="store_true", help="also time the former BeautifulSoup renderer")
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="path of the shared folder (default ../shared)")
+    args = ap.parse_args(argv)
+    lxml_renderer = html_module.html_to_text
+    legacy = None
+    if args.bs4:
+        import legacy_html_bs4 as legacy
+    source, docs = documents(Path(args.shared) / "corpus" / "dev" / "html")
     rows = []
     for p in docs:
         body = p.read_bytes()
         ctype = "application/pdf" if p.suffix == ".pdf" else "text/html"
-        extract(body, content_type=ctype)          # warm-up (language model, caches)
-        times, cpu = [], []
-        for _ in range(REPEAT):
-            t0, c0 = time.perf_counter(), time.process_time()
-            e = extract(body, content_type=ctype)
-            cpu.append((time.process_time() - c0) * 1000)
-            times.append((time.perf_counter() - t0) * 1000)
-        rows.append({"doc": str(p.relative_to(p.parents[1])), "kind": p.suffix[1:],
-                     "kb": round(len(body) / 1024, 1), "ms": round(statistics.median(times), 1), "cpu_ms": round(statistics.median(cpu), 1),
-                     "text_chars": len(e.text)})
+        ms, cpu_ms, e = _time(body, ctype)
+        row = {"doc": str(p.relative_to(p.parents[1])), "kind": p.suffix[1:],
+               "kb": round(len(body) / 1024, 1), "ms": round(ms, 1), "cpu_ms": round(cpu_ms, 1),
+               "text_chars": len(e.text)}
+        if legacy is not None:
+            html_module.html_to_text = legacy.html_to_text
+            try:
+                bms, bcpu, be = _time(body, ctype)
+            finally:
+                html_module.html_to_text = lxml_renderer
+            row.update({"bs4_ms": round(bms, 1), "bs4_cpu_ms": round(bcpu, 1), "same_text": be.text == e.text})
+        rows.append(row)
     html = [r for r in rows if r["kind"] == "html"]
     for r in rows:
         print(f"{r['doc'][:48]:48} {r['kind']:4} {r['kb']:8.1f} KB {r['ms']:8.1f} ms "
@@ -67,6 +93,12 @@ def main() -> int:
         "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "rows": rows,
     }
+    if legacy is not None and html:
+        summary["bs4_html_median_ms"] = round(statistics.median(r["bs4_ms"] for r in html), 1)
+        summary["bs4_html_median_cpu_ms"] = round(statistics.median(r["bs4_cpu_ms"] for r in html), 1)
+        summary["same_text"] = sum(r["same_text"] for r in rows)
+        print(f"former BeautifulSoup renderer: median {summary['bs4_html_median_ms']} ms/page wall "
+              f"({summary['bs4_html_median_cpu_ms']} ms CPU); same text on {summary['same_text']} of {len(rows)}")
     print(f"HTML: median {summary['html_median_ms']} ms/page wall "
           f"({summary['html_median_cpu_ms']} ms CPU), {summary['html_ms_per_100kb']} ms per 100 KB "
           f"({summary['html_cpu_ms_per_100kb']} CPU), max {summary['html_max_ms']} ms; "

@@ -10,6 +10,9 @@ Failure policy. A worker that dies (killed, out of memory, a crash in a C extens
 whole pool: every page in flight fails with BrokenProcessPool. The pool is replaced and each of
 those pages is retried in a process of its own (twice at most), so only a page that kills its own
 worker every time is lost; it raises ExtractionFailed and the pipeline records it ('extract_failed: ...').
+Pages are sent in batches: while every worker is busy, pages waiting for one are grouped and go
+to the next free worker in one call (at most BATCH_MAX), which saves a process round trip per
+page. A batch whose worker dies fails as a whole and each of its pages is retried alone, as above.
 Workers never outlive the crawl: `kill_all_workers()` (called by crawler.run on SIGTERM/SIGINT)
 kills them at once, and each worker exits by itself when its parent process is gone.
 """
@@ -33,6 +36,7 @@ _LIVE: "weakref.WeakSet[Extractor]" = weakref.WeakSet()
 
 
 SOLO_TRIES = 2          # attempts of a page in a process of its own after its pool broke
+BATCH_MAX = 16          # pages per call to a worker at most (all of them are retried if it dies)
 
 
 class ExtractionFailed(Exception):
@@ -42,6 +46,17 @@ class ExtractionFailed(Exception):
 def _extract_plain(body: bytes, content_type: str | None, url: str | None) -> tuple:
     ex = extract(body, content_type=content_type, url=url)
     return ex.title, ex.text, ex.language, list(ex.warnings)
+
+
+def _run_batch(func, batch: list[tuple]) -> list[tuple[bool, object]]:
+    """In a worker: ``func(*args)`` for each page of a batch, as (True, result) or (False, exception)."""
+    out: list[tuple[bool, object]] = []
+    for args in batch:
+        try:
+            out.append((True, func(*args)))
+        except Exception as exc:  # noqa: BLE001 - handed to that page's caller, like an unbatched call
+            out.append((False, exc))
+    return out
 
 
 def _worker_init(parent_pid: int) -> None:
@@ -79,6 +94,9 @@ class Extractor:
         self._isolated: set[ProcessPoolExecutor] = set()
         self.killed = False
         self.replaced_pools = 0
+        # Batching: pages waiting for a worker of a pool, and that pool's batches in flight.
+        self._waiting: dict[ProcessPoolExecutor, list[tuple[tuple, asyncio.Future]]] = {}
+        self._in_flight: dict[ProcessPoolExecutor, int] = {}
         _LIVE.add(self)
 
     def _new_pool(self, n: int) -> ProcessPoolExecutor:
@@ -99,7 +117,7 @@ class Extractor:
             self._pool = self._new_pool(self.workers)
         pool = self._pool
         try:
-            return await asyncio.wrap_future(pool.submit(self.func, body, content_type, url))
+            return await self._batched(pool, (body, content_type, url))
         except BrokenProcessPool:
             if self.killed:
                 raise ExtractionFailed("crawl interrupted") from None
@@ -125,6 +143,57 @@ class Extractor:
         reason = "crawl interrupted" if self.killed else "the extraction worker died on every attempt at this page"
         raise ExtractionFailed(reason)
 
+    def _batched(self, pool: ProcessPoolExecutor, args: tuple) -> asyncio.Future:
+        """Queue one page for ``pool``; it is sent now if a worker is free, else with the next batch."""
+        fut = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(pool, []).append((args, fut))
+        if self._in_flight.get(pool, 0) < self.workers:
+            self._send(pool)
+        return fut
+
+    def _send(self, pool: ProcessPoolExecutor) -> None:
+        waiting = self._waiting.get(pool)
+        if not waiting:
+            return
+        batch, waiting[:] = waiting[:BATCH_MAX], waiting[BATCH_MAX:]
+        if not waiting:
+            del self._waiting[pool]
+        try:
+            done = asyncio.wrap_future(pool.submit(_run_batch, self.func, [a for a, _ in batch]))
+        except Exception as exc:  # noqa: BLE001 - a broken or shut-down pool: each page's caller sees it
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_exception(exc)
+            return
+        self._in_flight[pool] = self._in_flight.get(pool, 0) + 1
+
+        def finished(done: asyncio.Future) -> None:
+            self._in_flight[pool] -= 1
+            if done.cancelled():
+                for _, fut in batch:
+                    fut.cancel()
+            elif done.exception() is not None:
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(done.exception())
+            else:
+                for (_, fut), (ok, value) in zip(batch, done.result()):
+                    if not fut.done():
+                        if ok:
+                            fut.set_result(value)
+                        else:
+                            fut.set_exception(value)
+            if self._pool is pool and not self.killed:
+                self._send(pool)     # the pages that waited meanwhile
+            else:                    # the pool was replaced or the crawl stops: its pages fail over
+                for _, fut in self._waiting.pop(pool, []):
+                    if not fut.done():
+                        fut.set_exception(BrokenProcessPool("extraction pool replaced"))
+            if not self._in_flight[pool]:
+                del self._in_flight[pool]
+
+        done.add_done_callback(finished)
+
     def kill(self) -> None:
         """Kill every worker process now (pending extractions fail with ExtractionFailed)."""
         self.killed = True
@@ -138,6 +207,11 @@ class Extractor:
                     pass
 
     def close(self) -> None:
+        for waiting in self._waiting.values():   # never sent: nothing will answer them now
+            for _, fut in waiting:
+                if not fut.done():
+                    fut.set_exception(ExtractionFailed("extraction stopped"))
+        self._waiting.clear()
         if self.killed:
             for pool in [self._pool, *self._isolated]:
                 if pool is not None:
