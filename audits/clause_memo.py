@@ -1,25 +1,28 @@
 """A memo of rule results per clause, for scoring many versions of one target (history).
 
-Successive versions of a policy mostly repeat their clauses: in a long history ~94% of the
-clauses of a version (with their context) were already judged in an earlier version. A
-`ClauseMemo` given to `audits.engine.audit_target(..., memo=m)` keeps what each element rule gave
-on each clause and gives it back for an identical clause of a later version, instead of applying
-the rule again. `audits.changes.compute_target` keeps one alive for a target's whole history.
+Successive versions of a policy mostly repeat their clauses. A `ClauseMemo` given to
+`audits.engine.audit_target(..., memo=m)` keeps what each element rule gave on each clause
+(`apply_rule`, and for a "not met" the near misses and fired exclusions of `near_miss` and
+`exclusion_fired`) and gives it back for an identical clause of a later version instead of
+judging it again. `audits.changes.compute_target` keeps one alive for a target's whole history.
 
-What `apply_rule(rule, seg, ctx)` can read, and so what a result is keyed by:
-- the rule (its object: a memo is bound to one rule set, and starts empty for another) and the
-  concept patterns of the active rule set (`hooks.C`; while `engine.concepts_seen` records the
-  concepts a rule reads, `hooks.C` is a recorder and the memo steps aside);
+What those functions can read, and so what a result is keyed by:
+- the function, the rule (its object: a memo serves one rule set and starts empty for another),
+  any further argument (`near_miss`'s gate test), and the concept patterns of the active rule set
+  (`hooks.C`; while `engine.concepts_seen` records the concepts a rule reads, a recorder stands
+  in for `hooks.C` and the memo steps aside);
 - every field of the clause (`Segment`: text, headings, leads, prev, is_item, block, is_heading,
-  doc) except where it sits in its document (start, end, ordinal) and the detectors' own cache
-  (`memo`); the interpreter and the hooks never read those (tests/test_history_memo.py);
+  doc) except where it sits in its document (start, end, ordinal) and its per-clause cache
+  (`memo`): the interpreter and the hooks never read those (tests/test_history_memo.py);
 - the context's `kind`;
 - other clauses: two hooks read them through `ctx.segments` (`hooks.items_under`, the list items a
   lead-in introduces; `hooks.siblings`, the other items of a list). The context of a memoised
   audit notes every read beyond `kind`, and a result that read anything else is not kept.
 
-A kept result is the content of the `Hit` without its clause; a fresh `Hit` is built for the
-clause at hand (the engine later re-points `hit.seg` and replaces `hit.concepts`).
+A kept `Hit` is kept without its clause; a fresh one is built for the clause at hand (the engine
+later re-points `hit.seg` and replaces `hit.concepts`). What a call left in the clause's own
+cache (`seg.memo`, e.g. a hook's response-time reading) is given back with the result, since
+`concepts_seen` only records the concepts a hook reads when that cache does not answer for it.
 """
 from __future__ import annotations
 
@@ -36,45 +39,50 @@ _KEY = "clause_memo_key"   # the clause's key, kept in its own per-segment cache
 # per-segment cache entries not given back on a hit: concept searches (`interpreter.concept_search`
 # reads the concept through `hooks.C` before its cache, so a fresh search sees the same) and the key
 _NOT_RESTORED = frozenset({"search", _KEY})
+_UNWATCHED = frozenset({"kind", "clause_memo"})
 
 
 class _WatchedContext(Context):
-    """A `Context` that notes whether anything but its `kind` was read (another clause)."""
+    """A `Context` that notes whether anything but its `kind` was read (other clauses)."""
 
     def __getattribute__(self, name):
-        if name != "kind":
+        if name not in _UNWATCHED:
             object.__setattr__(self, "read_other", True)
         return object.__getattribute__(self, name)
+
+
+class _KeptHit(tuple):
+    """The fields of a `Hit` but its clause."""
 
 
 def _copy(value):
     if isinstance(value, list):
         return [_copy(v) for v in value]
     if isinstance(value, tuple):
-        return tuple(_copy(v) for v in value)
+        return type(value)(_copy(v) for v in value) if type(value) is tuple else value
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     return value
 
 
 class ClauseMemo:
-    """Rule results per (rule, clause) kept across the audits of one target."""
+    """Results per (function, rule, clause) kept across the audits of one target."""
 
     IGNORED = frozenset({"start", "end", "ordinal", "memo"})   # Segment fields no rule reads
 
     def __init__(self) -> None:
         self._rules: RuleSet | None = None
-        self._results: dict[int, tuple[ElementRule, dict]] = {}
+        self._results: dict[tuple, tuple[ElementRule, dict]] = {}
         self._fields = tuple(f.name for f in fields(Segment) if f.name not in self.IGNORED)
         self._hit_fields = tuple(f.name for f in fields(Hit) if f.name != "seg")
         self.hits = 0
         self.misses = 0
 
     def context(self, rules: RuleSet, kind: str, segments: list[Segment]) -> Context:
-        """The context of one audit with the rule set `rules` (a new rule set empties the memo)."""
+        """The context of one audit with the rule set `rules` (another rule set empties the memo)."""
         if rules is not self._rules:
             self._rules, self._results = rules, {}
-        ctx = _WatchedContext(kind=kind, segments=segments)
+        ctx = _WatchedContext(kind=kind, segments=segments, clause_memo=self)
         object.__setattr__(ctx, "read_other", False)
         return ctx
 
@@ -88,14 +96,19 @@ class ClauseMemo:
 
     def apply_rule(self, rule: ElementRule, seg: Segment, ctx: Context) -> Hit | None:
         """`interpreter.apply_rule(rule, seg, ctx)`, from the memo when this clause was judged before."""
+        return self.call(apply_rule, rule, seg, ctx)
+
+    def call(self, fn, rule: ElementRule, seg: Segment, ctx: Context, *extra):
+        """`fn(rule, seg, ctx, *extra)`, from the memo when this clause was judged before."""
         if H.C is not _CONCEPTS or type(ctx) is not _WatchedContext:
-            return apply_rule(rule, seg, ctx)
-        got = self._results.get(id(rule))
+            return fn(rule, seg, ctx, *extra)
+        table = (fn, id(rule), *extra)
+        got = self._results.get(table)
         if got is None or got[0] is not rule:
-            got = self._results[id(rule)] = (rule, {})
-        per_rule = got[1]
+            got = self._results[table] = (rule, {})
+        per_clause = got[1]
         key = self._key(seg, object.__getattribute__(ctx, "kind"))
-        kept = per_rule.get(key, _MISSING)
+        kept = per_clause.get(key, _MISSING)
         memo = seg.memo
         if kept is not _MISSING:
             self.hits += 1
@@ -103,14 +116,18 @@ class ClauseMemo:
             for k, v in cached:
                 if k not in memo:
                     memo[k] = _copy(v)
-            return None if result is None else Hit(seg, **{n: _copy(v) for n, v in zip(self._hit_fields, result)})
+            if type(result) is _KeptHit:
+                return Hit(seg, **{n: _copy(v) for n, v in zip(self._hit_fields, result)})
+            return result
         self.misses += 1
         before = set(memo)
+        outer = object.__getattribute__(ctx, "read_other")
         object.__setattr__(ctx, "read_other", False)
-        hit = apply_rule(rule, seg, ctx)
-        if not object.__getattribute__(ctx, "read_other"):
-            # what the rule left in the clause's own cache: `concepts_seen` later re-runs the top
-            # rule on its clause, and a hook that finds its result cached there reads no concept
+        result = fn(rule, seg, ctx, *extra)
+        read_other = object.__getattribute__(ctx, "read_other")
+        object.__setattr__(ctx, "read_other", outer or read_other)
+        if not read_other:
             cached = tuple((k, _copy(memo[k])) for k in memo if k not in before and k not in _NOT_RESTORED)
-            per_rule[key] = (None if hit is None else tuple(_copy(getattr(hit, n)) for n in self._hit_fields), cached)
-        return hit
+            kept = _KeptHit(_copy(getattr(result, n)) for n in self._hit_fields) if isinstance(result, Hit) else result
+            per_clause[key] = (kept, cached)
+        return result
