@@ -34,7 +34,6 @@ from audits.rules.interpreter import Context, ElementRule, Hit, apply_rule
 from audits.segment import Segment
 
 _CONCEPTS = H.C            # the namespace `activate` fills; a recorder stands in for it in `concepts_seen`
-_MISSING = object()
 _KEY = "clause_memo_key"   # the clause's key, kept in its own per-segment cache
 # per-segment cache entries not given back on a hit: concept searches (`interpreter.concept_search`
 # reads the concept through `hooks.C` before its cache, so a fresh search sees the same) and the key
@@ -72,27 +71,32 @@ class ClauseMemo:
 
     def __init__(self) -> None:
         self._rules: RuleSet | None = None
-        self._results: dict[tuple, tuple[ElementRule, dict]] = {}
+        self._results: dict[tuple, tuple] = {}     # (clause id, id(rule), fn, *extra) -> (result, cache entries)
+        self._alive: dict[int, object] = {}        # the rules and arguments keyed by id (kept, so ids stay theirs)
+        self._clauses: dict[tuple, int] = {}       # clause key -> clause id
         self._fields = tuple(f.name for f in fields(Segment) if f.name not in self.IGNORED)
-        self._hit_fields = tuple(f.name for f in fields(Hit) if f.name != "seg")
+        hit_fields = [f.name for f in fields(Hit)]
+        assert hit_fields[0] == "seg"
+        self._hit_fields = tuple(hit_fields[1:])
         self.hits = 0
         self.misses = 0
 
     def context(self, rules: RuleSet, kind: str, segments: list[Segment]) -> Context:
         """The context of one audit with the rule set `rules` (another rule set empties the memo)."""
         if rules is not self._rules:
-            self._rules, self._results = rules, {}
+            self._rules, self._results, self._alive, self._clauses = rules, {}, {}, {}
         ctx = _WatchedContext(kind=kind, segments=segments, clause_memo=self)
         object.__setattr__(ctx, "read_other", False)
         return ctx
 
-    def _key(self, seg: Segment, kind: str) -> tuple:
-        memo = seg.memo
-        key = memo.get(_KEY)
-        if key is None:
-            key = memo[_KEY] = (kind, *(tuple(v) if isinstance(v, list) else v
-                                        for v in (getattr(seg, n) for n in self._fields)))
-        return key
+    def _clause_id(self, seg: Segment, ctx: Context) -> int:
+        key = (object.__getattribute__(ctx, "kind"),
+               *(tuple(v) if isinstance(v, list) else v for v in (getattr(seg, n) for n in self._fields)))
+        cid = self._clauses.get(key)
+        if cid is None:
+            cid = self._clauses[key] = len(self._clauses)
+        seg.memo[_KEY] = cid
+        return cid
 
     def apply_rule(self, rule: ElementRule, seg: Segment, ctx: Context) -> Hit | None:
         """`interpreter.apply_rule(rule, seg, ctx)`, from the memo when this clause was judged before."""
@@ -102,22 +106,20 @@ class ClauseMemo:
         """`fn(rule, seg, ctx, *extra)`, from the memo when this clause was judged before."""
         if H.C is not _CONCEPTS or type(ctx) is not _WatchedContext:
             return fn(rule, seg, ctx, *extra)
-        table = (fn, id(rule), *extra)
-        got = self._results.get(table)
-        if got is None or got[0] is not rule:
-            got = self._results[table] = (rule, {})
-        per_clause = got[1]
-        key = self._key(seg, object.__getattribute__(ctx, "kind"))
-        kept = per_clause.get(key, _MISSING)
         memo = seg.memo
-        if kept is not _MISSING:
+        cid = memo.get(_KEY)
+        if cid is None:
+            cid = self._clause_id(seg, ctx)
+        key = (cid, id(rule), fn, *extra)
+        kept = self._results.get(key)
+        if kept is not None:
             self.hits += 1
             result, cached = kept
             for k, v in cached:
                 if k not in memo:
                     memo[k] = _copy(v)
             if type(result) is _KeptHit:
-                return Hit(seg, **{n: _copy(v) for n, v in zip(self._hit_fields, result)})
+                return Hit(seg, *[_copy(v) for v in result])
             return result
         self.misses += 1
         before = set(memo)
@@ -127,7 +129,9 @@ class ClauseMemo:
         read_other = object.__getattribute__(ctx, "read_other")
         object.__setattr__(ctx, "read_other", outer or read_other)
         if not read_other:
+            for obj in (rule, *extra):
+                self._alive.setdefault(id(obj), obj)
             cached = tuple((k, _copy(memo[k])) for k in memo if k not in before and k not in _NOT_RESTORED)
             kept = _KeptHit(_copy(getattr(result, n)) for n in self._hit_fields) if isinstance(result, Hit) else result
-            per_clause[key] = (kept, cached)
+            self._results[key] = (kept, cached)
         return result

@@ -113,15 +113,19 @@ def sentences(text: str) -> dict[str, str]:
     """Normalised sentences of a text: {key: display}, in document order, duplicates dropped."""
     out: dict[str, str] = {}
     for block in _blocks(text or ""):
-        for key, part in _block_sentences(block):
+        for key, part in (_block_sentences_cached(block) if len(block) <= 4096 else _block_sentences(block)):
             if key not in out:
                 out[key] = part
     return out
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
+def _block_sentences_cached(block: str) -> tuple[tuple[str, str], ...]:
+    return _block_sentences(block)         # (most blocks recur from version to version)
+
+
 def _block_sentences(block: str) -> tuple[tuple[str, str], ...]:
-    """(key, display) of each sentence of one block (kept: most blocks recur from version to version)."""
+    """(key, display) of each sentence of one block."""
     cleaned = clean_inline(block)
     if not cleaned:
         return ()
