@@ -54,7 +54,12 @@ class _KeptHit(tuple):
     """The fields of a `Hit` but its clause."""
 
 
+_PLAIN = (str, float, int, bool, type(None))
+
+
 def _copy(value):
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, list):
         return [_copy(v) for v in value]
     if isinstance(value, tuple):
@@ -68,12 +73,15 @@ class ClauseMemo:
     """Results per (function, rule, clause) kept across the audits of one target."""
 
     IGNORED = frozenset({"start", "end", "ordinal", "memo"})   # Segment fields no rule reads
+    MAX_RESULTS = 300_000     # then start afresh (~60 MB): memory stays bounded however long a history is
+    MAX_CLAUSES = 100_000
 
     def __init__(self) -> None:
         self._rules: RuleSet | None = None
         self._results: dict[tuple, tuple] = {}     # (clause id, id(rule), fn, *extra) -> (result, cache entries)
         self._alive: dict[int, object] = {}        # the rules and arguments keyed by id (kept, so ids stay theirs)
         self._clauses: dict[tuple, int] = {}       # clause key -> clause id
+        self._next_id = 0                          # (ids are never reused, even after a fresh start)
         self._fields = tuple(f.name for f in fields(Segment) if f.name not in self.IGNORED)
         hit_fields = [f.name for f in fields(Hit)]
         assert hit_fields[0] == "seg"
@@ -85,6 +93,8 @@ class ClauseMemo:
         """The context of one audit with the rule set `rules` (another rule set empties the memo)."""
         if rules is not self._rules:
             self._rules, self._results, self._alive, self._clauses = rules, {}, {}, {}
+        if len(self._results) > self.MAX_RESULTS or len(self._clauses) > self.MAX_CLAUSES:
+            self._results, self._clauses = {}, {}
         ctx = _WatchedContext(kind=kind, segments=segments, clause_memo=self)
         object.__setattr__(ctx, "read_other", False)
         return ctx
@@ -94,7 +104,8 @@ class ClauseMemo:
                *(tuple(v) if isinstance(v, list) else v for v in (getattr(seg, n) for n in self._fields)))
         cid = self._clauses.get(key)
         if cid is None:
-            cid = self._clauses[key] = len(self._clauses)
+            cid = self._clauses[key] = self._next_id
+            self._next_id += 1
         seg.memo[_KEY] = cid
         return cid
 

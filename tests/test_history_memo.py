@@ -104,6 +104,14 @@ def test_memo_gives_the_decisions_of_scoring_afresh():
     assert memo.hits > memo.misses > 0
 
 
+def test_a_memo_that_starts_afresh_when_full_gives_the_same(monkeypatch):
+    monkeypatch.setattr(ClauseMemo, "MAX_RESULTS", 50)
+    monkeypatch.setattr(ClauseMemo, "MAX_CLAUSES", 20)
+    memo = ClauseMemo()
+    assert score_all(memo) == score_all(None)
+    assert len(memo._results) < 400
+
+
 @pytest.mark.parametrize("field", ["headings", "leads", "prev"])
 def test_fixture_catches_a_key_without_a_context_field(monkeypatch, field):
     monkeypatch.setattr(ClauseMemo, "IGNORED", ClauseMemo.IGNORED | {field})
