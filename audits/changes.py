@@ -111,6 +111,14 @@ def compute_target(target_id: str, service: str, kind: str, groups: list, cache:
                    fp: str) -> tuple[dict[str, list[tuple]], dict[str, int]]:
     """Pure part of a rebuild: versions, changes, scored states and flips of one target (no I/O)."""
     score = score_fn or _default_score_fn()
+    # The default engine keeps the rule results of every clause across this target's states (most
+    # clauses recur from one version to the next): same decisions, far fewer rules applied. The
+    # rules are loaded once per target (`load_rules` checks every rule file's stamp per call).
+    engine_kw: dict[str, Any] = {}
+    if score_fn is None or score_fn is _default_score_fn():
+        from audits.clause_memo import ClauseMemo
+        from audits.rules import load_rules
+        engine_kw = {"memo": ClauseMemo(), "rules": load_rules()}
 
     versions_rows: list[tuple] = []
     change_rows: list[tuple] = []
@@ -169,7 +177,7 @@ def compute_target(target_id: str, service: str, kind: str, groups: list, cache:
             docs = [Document(name=c["name"], text=c["text"], url=c["url"], doc_type=c["doc_type"],
                              document_id=c["document_id"], fetched_at=c["at"].isoformat())
                     for _k, c in sorted(current.items())]
-            result = score(docs, service=service, target_id=target_id, kind=kind)
+            result = score(docs, service=service, target_id=target_id, kind=kind, **engine_kw)
             decisions = _decisions(result, {c["document_id"]: k for k, c in current.items()},
                                    {c["name"]: k for k, c in current.items()},
                                    {k: c["name"] for k, c in current.items()})

@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from audits import literal_index, rubric
+from audits.clause_memo import ClauseMemo
 from audits.model import Document, ElementResult, Evidence, TargetResult
 from audits.rules import RuleSet, activate, load_rules
 from audits.rules.interpreter import Context, ElementRule, Hit, apply_rule, derive, exclusion_fired, near_miss
@@ -253,9 +254,10 @@ def _short(text: str, n: int = 120) -> str:
 
 
 def audit_target(documents: list[Document], *, service: str, target_id: str, kind: str,
-                 rules_dir=None, rules: RuleSet | None = None) -> TargetResult:
+                 rules_dir=None, rules: RuleSet | None = None, memo: ClauseMemo | None = None) -> TargetResult:
     """Audit one target's documents against the rubric, with the rules of `rules_dir`
-    (default: the package's own rules folder)."""
+    (default: the package's own rules folder). `memo` (one per target, kept across its versions)
+    gives back the rule results of clauses judged before (audits/clause_memo.py): same result."""
     if kind not in rubric.KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(rubric.KINDS)}")
     rs = rules or load_rules(rules_dir)
@@ -265,7 +267,7 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
     segments = [_matching_view(sg) for sg in originals]
     nav = {id(sg) for sg in segments if navigation_like(sg.text)}
     source = {id(v): o for v, o in zip(segments, originals)}
-    ctx = Context(kind=kind, segments=segments)
+    ctx = Context(kind=kind, segments=segments) if memo is None else memo.context(rs, kind, segments)
     raw: dict[str, list[Hit]] = {}
     for el in rubric.ELEMENTS:
         if not rubric.applicable(el.id, kind):
@@ -276,7 +278,7 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
         for seg in _open_segments(rule, segments):
             if id(seg) in nav and not (link_ok and not _NAV_TEXT.match(seg.text)):
                 continue
-            h = apply_rule(rule, seg, ctx)
+            h = apply_rule(rule, seg, ctx) if memo is None else memo.apply_rule(rule, seg, ctx)
             if h is not None:
                 hits.append(h)
         raw[el.id] = hits

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # --- line classification -------------------------------------------------------------------
 
@@ -228,9 +229,23 @@ def _word_before(s: str, p: int) -> re.Match | None:
     return m
 
 
+_CACHED_BLOCK_MAX = 4096    # blocks up to this length keep their sentence spans (they recur across versions)
+
+
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end] (absolute offsets), links and abbreviations kept whole."""
     s = text[start:end]
+    rel = _sentence_spans_cached(s) if len(s) <= _CACHED_BLOCK_MAX else _sentence_spans(s)
+    return [(start + a, start + b) for a, b in rel]
+
+
+@lru_cache(maxsize=4096)
+def _sentence_spans_cached(s: str) -> tuple[tuple[int, int], ...]:
+    return _sentence_spans(s)
+
+
+def _sentence_spans(s: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans inside `s` (offsets in `s`)."""
     spans = _LazySpans(s)
     cuts = [0]
     for m in _BOUNDARY.finditer(s):
@@ -264,8 +279,8 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for a, b in out:
         a2, b2 = _trim(s, a, b)
         if b2 > a2:
-            res.append((start + a2, start + b2))
-    return res
+            res.append((a2, b2))
+    return tuple(res)
 
 
 _TRIM_CHARS = " \t\r\n*_>|"

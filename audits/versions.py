@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _SETEXT_OR_RULE = re.compile(r"^\s*([=\-*_~]\s*){3,}$")
@@ -112,17 +113,29 @@ def sentences(text: str) -> dict[str, str]:
     """Normalised sentences of a text: {key: display}, in document order, duplicates dropped."""
     out: dict[str, str] = {}
     for block in _blocks(text or ""):
-        cleaned = clean_inline(block)
-        if not cleaned:
-            continue
-        for part in _SENTENCE_END.split(cleaned):
-            part = part.strip()
-            if not part or not any(ch.isalnum() for ch in part):
-                continue
-            key = sentence_key(part)
+        for key, part in (_block_sentences_cached(block) if len(block) <= 4096 else _block_sentences(block)):
             if key not in out:
                 out[key] = part
     return out
+
+
+@lru_cache(maxsize=4096)
+def _block_sentences_cached(block: str) -> tuple[tuple[str, str], ...]:
+    return _block_sentences(block)         # (most blocks recur from version to version)
+
+
+def _block_sentences(block: str) -> tuple[tuple[str, str], ...]:
+    """(key, display) of each sentence of one block."""
+    cleaned = clean_inline(block)
+    if not cleaned:
+        return ()
+    out = []
+    for part in _SENTENCE_END.split(cleaned):
+        part = part.strip()
+        if not part or not any(ch.isalnum() for ch in part):
+            continue
+        out.append((sentence_key(part), part))
+    return tuple(out)
 
 
 def norm_sha256(sents: dict[str, str]) -> str:

@@ -9,6 +9,14 @@ with one `git fast-import` stream. Then `import_ota` (git log + cat-file, docume
 RSS is sampled after every target. Writes bench/results/history.json.
 
 Usage: python bench/bench_history.py [--services 50] [--commits 100] [--workers N] [--keep DIR]
+                                    [--name history] [--code DIR]
+       python bench/bench_history.py --scale 20,100,400 [--baseline DIR] [--baseline-max-commits 100]
+
+`--code DIR` measures the riskaudit code of DIR (an earlier checkout: `git archive COMMIT | tar -x -C DIR`)
+with this script. `--scale` runs one fresh process per commits-per-service value (1k, 5k, 20k versions
+with 50 services), each written to bench/results/history-<versions>.json, and writes the scale table
+(import s, sync s and CPU s, versions/s, peak RSS, RSS range while scoring) to bench/results/history.json;
+with `--baseline DIR`, the sizes up to --baseline-max-commits also run with the code of DIR just before.
 """
 from __future__ import annotations
 
@@ -25,7 +33,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve() if "--code" in sys.argv[:-1] else ROOT
+sys.path.insert(0, str(CODE))
 
 from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
@@ -153,13 +162,27 @@ def rss_mb() -> float:
     return 0.0
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its ended children: less sensitive than
+    wall-clock time to other jobs on a shared machine."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--services", type=int, default=50)
     ap.add_argument("--commits", type=int, default=100)
     ap.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="scoring processes")
     ap.add_argument("--keep", help="keep the repository and database in this folder")
+    ap.add_argument("--name", default="history", help="results file: bench/results/NAME.json")
+    ap.add_argument("--code", help="measure the riskaudit code of this checkout")
+    ap.add_argument("--scale", help="commits per service of each run of a scale table, e.g. 20,100,400")
+    ap.add_argument("--baseline", help="with --scale: a checkout of earlier code, run before each size")
+    ap.add_argument("--baseline-max-commits", type=int, default=100, help="with --baseline: largest size to run it on")
     args = ap.parse_args()
+    if args.scale:
+        return scale(args)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="riskaudit-bench-history-"))
     work.mkdir(parents=True, exist_ok=True)
     repo, db = work / "versions", work / "history.duckdb"
@@ -180,9 +203,11 @@ def main() -> int:
     rss_after_import = rss_mb()
 
     samples: list[float] = []
+    cpu0 = cpu_seconds()
     t2 = time.perf_counter()
     scoring = sync(con, progress=lambda _m: samples.append(rss_mb()), workers=args.workers)
     t_score = time.perf_counter() - t2
+    cpu_score = cpu_seconds() - cpu0       # this process + the scoring processes (ended with the pool)
 
     t3 = time.perf_counter()
     changes = list_changes(con)
@@ -199,24 +224,71 @@ def main() -> int:
     peak_worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     q = lambda f: round(samples[min(len(samples) - 1, int(f * len(samples)))], 1) if samples else None  # noqa: E731
     result = {
-        "versions": n, "services": args.services, "commits_per_service": args.commits,
+        "versions": n, "services": args.services, "commits_per_service": args.commits, "code": str(CODE),
         "engine": engine_fingerprint(), "cpus": os.cpu_count(), "workers": args.workers,
         "seconds": {"generate_repo": round(t_gen, 2), "import_git_history": round(t_import, 2),
                     "versions_diffs_scoring": round(t_score, 2), "import_and_score_total": round(t_import + t_score, 2),
+                    "versions_diffs_scoring_cpu": round(cpu_score, 2),
                     "list_changes": round(t_list, 2), "timeline_one_service": round(t_tl, 3),
                     "reimport_idempotent": round(t_reimport, 2)},
         "import": {k: imp[k] for k in ("versions_read", "versions_inserted")},
         "reimport": {k: again[k] for k in ("versions_inserted", "versions_already_stored")},
         "scoring": scoring, "changes_listed": len(changes), "timeline_flips_service_00": len(tl["changes"]),
+        "versions_per_s": round(n / t_score, 1), "load_average_1min": round(os.getloadavg()[0], 2),
         "rss_mb": {"before_import": round(rss_start, 1), "after_import": round(rss_after_import, 1),
-                   "during_scoring_10pct": q(0.1), "during_scoring_50pct": q(0.5), "during_scoring_end": q(0.999)},
+                   "during_scoring_10pct": q(0.1), "during_scoring_50pct": q(0.5), "during_scoring_end": q(0.999),
+                   "during_scoring_min": round(min(samples), 1) if samples else None,
+                   "during_scoring_max": round(max(samples), 1) if samples else None},
         "peak_rss_mb": round(peak, 1), "peak_rss_mb_largest_child_process": round(peak_worker, 1),
         "db_mb": round(db.stat().st_size / 1e6, 1),
     }
-    write_result("history", result)
+    write_result(args.name, result)
     print(json.dumps(result, indent=2))
     if not args.keep:
         subprocess.run(["rm", "-rf", str(work)], check=True)
+    return 0
+
+
+def _row(r: dict) -> dict:
+    s, rss = r["seconds"], r["rss_mb"]
+    return {"versions": r["versions"], "import_s": s["import_git_history"], "sync_s": s["versions_diffs_scoring"],
+            "sync_cpu_s": s.get("versions_diffs_scoring_cpu"), "versions_per_s": round(r["versions"] / s["versions_diffs_scoring"], 1),
+            "peak_rss_mb": r["peak_rss_mb"], "peak_rss_mb_worker": r["peak_rss_mb_largest_child_process"],
+            "rss_mb_while_scoring": [rss.get("during_scoring_min"), rss.get("during_scoring_max")],
+            "rss_mb_samples_10_50_end": [rss["during_scoring_10pct"], rss["during_scoring_50pct"], rss["during_scoring_end"]],
+            "load_average_1min": r.get("load_average_1min"), "states_scored": r["scoring"]["states_scored"],
+            "flips": r["scoring"]["flips"]}
+
+
+def scale(args) -> int:
+    """One fresh process per size (so each peak RSS is its own); the table goes to history.json."""
+    from benchlib import RESULTS
+    rows, runs = [], {}
+    for commits in [int(c) for c in args.scale.split(",")]:
+        n = args.services * commits
+        contenders = [("after", None)]
+        if args.baseline and commits <= args.baseline_max_commits:
+            contenders.insert(0, ("before", str(Path(args.baseline).resolve())))
+        row: dict = {}
+        for label, code in contenders:
+            name = f"history-{n}" + ("-baseline" if code else "")
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--services", str(args.services), "--commits",
+                   str(commits), "--workers", str(args.workers), "--name", name] + (["--code", code] if code else [])
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            r = json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+            runs[name] = r
+            if code:
+                row["before"] = {k: v for k, v in _row(r).items() if k in ("sync_s", "sync_cpu_s", "peak_rss_mb", "load_average_1min")}
+            else:
+                row = {**_row(r), **row}
+        if "before" in row:
+            row["sync_speedup"] = round(row["before"]["sync_s"] / row["sync_s"], 2)
+            if row["before"].get("sync_cpu_s") and row["sync_cpu_s"]:
+                row["sync_cpu_speedup"] = round(row["before"]["sync_cpu_s"] / row["sync_cpu_s"], 2)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        write_result("history", {"scale": rows, "workers": args.workers, "cpus": os.cpu_count(),
+                                 "baseline": args.baseline, "runs": runs})
     return 0
 
 

@@ -33,6 +33,7 @@ class Hit:
 class Context:
     kind: str
     segments: list[Segment]
+    clause_memo: Any = None      # audits.clause_memo.ClauseMemo of a history: results of clauses judged before
 
 
 # ------------------------------------------------------------------ schema
@@ -378,6 +379,12 @@ def apply_rule(rule: ElementRule, seg: Segment, ctx: Context) -> Hit | None:
 def exclusion_fired(rule: ElementRule, seg: Segment, ctx: Context) -> str | None:
     """The exclusion that stopped a way which otherwise holds on `seg` ("way 'x': unless flag copyright_only"),
     or None. Used for the decision margin of a "not met"."""
+    if ctx.clause_memo is not None:
+        return ctx.clause_memo.call(_exclusion_fired, rule, seg, ctx)
+    return _exclusion_fired(rule, seg, ctx)
+
+
+def _exclusion_fired(rule: ElementRule, seg: Segment, ctx: Context) -> str | None:
     data = rule.data
     for way in data["ways"]:
         unless = _as_list(way.get("unless"))
@@ -398,6 +405,13 @@ def exclusion_fired(rule: ElementRule, seg: Segment, ctx: Context) -> str | None
 
 
 def near_miss(rule: ElementRule, seg: Segment, ctx: Context, gate_ok=None) -> str | None:
+    """The text of the first `near_miss` entry of the rule whose conditions hold on `seg`, or None."""
+    if ctx.clause_memo is not None:
+        return ctx.clause_memo.call(_near_miss, rule, seg, ctx, gate_ok)
+    return _near_miss(rule, seg, ctx, gate_ok)
+
+
+def _near_miss(rule: ElementRule, seg: Segment, ctx: Context, gate_ok=None) -> str | None:
     for i, n in enumerate(_as_list(rule.data.get("near_miss"))):
         if gate_ok is not None and not gate_ok(rule.near_gates[i] if i < len(rule.near_gates) else None, seg):
             continue

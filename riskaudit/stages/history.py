@@ -7,6 +7,7 @@ the store is writable). The pure computation is `audits.changes.compute_target`.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any, Callable
 
 import duckdb
@@ -20,7 +21,7 @@ from riskaudit.store import Connection
 from riskaudit.store import history as hs
 from riskaudit.store.targets import find_target, target_info
 
-MATERIALISE_MAX_BYTES = 64 << 20   # larger targets are streamed in the main process instead of shipped to a worker
+MATERIALISE_MAX_BYTES = 64 << 20   # a target with more text (characters) is streamed in the main process, not shipped to a worker
 
 
 def targets_needing_rebuild(con: Connection, score_fn: ScoreFn | None = None) -> tuple[list[str], list[int]]:
@@ -89,8 +90,9 @@ def maybe_sync(con: Connection, score_fn: ScoreFn | None = None, workers: int = 
 
 def _observations(con: Connection, target_id: str):
     """State points of a target, in order: [(version_at, rows)] (materialised) or, for a target
-    whose distinct texts exceed MATERIALISE_MAX_BYTES, a generator loading texts 200 at a time.
-    Texts are loaded only for rows that start a new version (repeated crawls cost nothing)."""
+    whose distinct texts exceed MATERIALISE_MAX_BYTES, the state points read so far followed by a
+    generator loading the other texts 200 at a time. Texts are loaded only for rows that start a
+    new version (repeated crawls cost nothing)."""
     meta = hs.observation_meta(con, target_id)
     last: dict[str, str] = {}
     needed: list[int] = []
@@ -99,9 +101,15 @@ def _observations(con: Connection, target_id: str):
         if last.get(key) != sha:
             needed.append(doc_id)
             last[key] = sha
-    size = hs.texts_size(con, target_id, needed)
     groups = _group_observations(con, target_id, meta, needed)
-    return list(groups) if size <= MATERIALISE_MAX_BYTES else groups
+    head: list[tuple] = []
+    size = 0
+    for group in groups:
+        head.append(group)
+        size += sum(len(row[5]) for row in group[1] if row[5])
+        if size > MATERIALISE_MAX_BYTES:
+            return itertools.chain(head, groups)
+    return head
 
 
 def _group_observations(con: Connection, target_id: str, meta: list[tuple], needed: list[int], batch: int = 200):

@@ -51,12 +51,12 @@ def cached_states(con: Connection, target_id: str, fingerprint: str) -> list[tup
 
 def observation_meta(con: Connection, target_id: str) -> list[tuple]:
     """(document_id, run_id, name, url, doc_type, text_sha256, source, version_at) of every document
-    of a target in finished history runs, in version order (no texts)."""
-    return con.execute(
+    of a target in finished history runs, in version order (no texts: a row stored without its
+    hash gets the hash of its text, read for those rows only)."""
+    rows = con.execute(
         """
         WITH obs AS (
-            SELECT d.document_id, d.run_id, d.name, d.url, d.doc_type,
-                   coalesce(d.text_sha256, sha256(coalesce(d.text, ''))) AS text_sha256, d.source,
+            SELECT d.document_id, d.run_id, d.name, d.url, d.doc_type, d.text_sha256, d.source,
                    coalesce(d.fetched_at, r.started_at) AS seen_at, r.kind AS run_kind
             FROM documents d JOIN runs r ON r.run_id = d.run_id
             WHERE d.target_id = ? AND r.status = 'finished' AND list_contains(?, r.kind)
@@ -66,17 +66,19 @@ def observation_meta(con: Connection, target_id: str) -> list[tuple]:
                     ELSE min(seen_at) OVER (PARTITION BY run_id) END AS version_at
         FROM obs ORDER BY version_at, document_id
         """, [target_id, list(RUN_KINDS)]).fetchall()
-
-
-def texts_size(con: Connection, target_id: str, document_ids: list[int]) -> int:
-    if not document_ids:
-        return 0
-    return int(con.execute(
-        "SELECT coalesce(sum(strlen(d.text)), 0) FROM documents d JOIN unnest(?) AS i(document_id) "
-        "ON i.document_id = d.document_id WHERE d.target_id = ?", [document_ids, target_id]).fetchone()[0])
+    # Reading `text` in the query above would decompress the whole text column for every target.
+    unhashed = [r[0] for r in rows if r[5] is None]
+    if not unhashed:
+        return rows
+    sha = dict(con.execute(
+        "SELECT d.document_id, sha256(coalesce(d.text, '')) FROM documents d JOIN unnest(?) AS i(document_id) "
+        "ON i.document_id = d.document_id WHERE d.target_id = ?", [unhashed, target_id]).fetchall())
+    return [r if r[5] is not None else (*r[:5], sha[r[0]], *r[6:]) for r in rows]
 
 
 def texts(con: Connection, target_id: str, document_ids: list[int]) -> dict[int, str]:
+    """{document_id: text} of these documents of a target. Whatever the number of ids, this reads
+    the whole text column once (the rows of a target are spread over it): ask for many at a time."""
     return dict(con.execute(
         "SELECT d.document_id, coalesce(d.text, '') FROM documents d JOIN unnest(?) AS i(document_id) "
         "ON i.document_id = d.document_id WHERE d.target_id = ?", [document_ids, target_id]).fetchall())
