@@ -31,7 +31,7 @@ from dataclasses import fields
 from audits.rules import RuleSet
 from audits.rules import hooks as H
 from audits.rules.interpreter import Context, ElementRule, Hit, apply_rule
-from audits.segment import Segment
+from audits.segment import Segment, segment
 
 _CONCEPTS = H.C            # the namespace `activate` fills; a recorder stands in for it in `concepts_seen`
 _KEY = "clause_memo_key"   # the clause's key, kept in its own per-segment cache
@@ -88,13 +88,38 @@ class ClauseMemo:
         self._hit_fields = tuple(hit_fields[1:])
         self.hits = 0
         self.misses = 0
+        self._docs: dict[tuple[int, str], tuple[list, list]] = {}   # the last audit's documents, segmented
+
+    def _use(self, rules: RuleSet) -> None:
+        """Serve `rules` (another rule set empties the memo) and keep the memo bounded."""
+        if rules is not self._rules:
+            self._rules, self._results, self._alive, self._clauses, self._docs = rules, {}, {}, {}, {}
+        if len(self._results) > self.MAX_RESULTS or len(self._clauses) > self.MAX_CLAUSES:
+            self._results, self._clauses = {}, {}
+
+    def segments(self, rules: RuleSet, texts: list[str], view) -> tuple[list[Segment], list[Segment]]:
+        """`segment_documents(texts)` and `[view(s) for s in them]`, reusing the segments of every
+        document of the previous audit that comes back unchanged at the same place (a clause's
+        fields are a function of its document's text and index; what the engine keeps in a
+        clause's own cache is a function of its fields and the active rules)."""
+        self._use(rules)
+        prev, cur = self._docs, {}
+        originals: list[Segment] = []
+        views: list[Segment] = []
+        for i, text in enumerate(texts):
+            got = prev.get((i, text))
+            if got is None:
+                segs = segment(text, i)
+                got = (segs, [view(sg) for sg in segs])
+            cur[(i, text)] = got
+            originals += got[0]
+            views += got[1]
+        self._docs = cur
+        return originals, views
 
     def context(self, rules: RuleSet, kind: str, segments: list[Segment]) -> Context:
         """The context of one audit with the rule set `rules` (another rule set empties the memo)."""
-        if rules is not self._rules:
-            self._rules, self._results, self._alive, self._clauses = rules, {}, {}, {}
-        if len(self._results) > self.MAX_RESULTS or len(self._clauses) > self.MAX_CLAUSES:
-            self._results, self._clauses = {}, {}
+        self._use(rules)
         ctx = _WatchedContext(kind=kind, segments=segments, clause_memo=self)
         object.__setattr__(ctx, "read_other", False)
         return ctx

@@ -263,8 +263,11 @@ def audit_target(documents: list[Document], *, service: str, target_id: str, kin
     rs = rules or load_rules(rules_dir)
     activate(rs)
     docs = sorted(documents, key=lambda d: (d.name or "", d.url or "", d.text))
-    originals = segment_documents([d.text or "" for d in docs])
-    segments = [_matching_view(sg) for sg in originals]
+    if memo is None:
+        originals = segment_documents([d.text or "" for d in docs])
+        segments = [_matching_view(sg) for sg in originals]
+    else:       # the unchanged documents of the target's previous version keep their segments
+        originals, segments = memo.segments(rs, [d.text or "" for d in docs], _matching_view)
     nav = {id(sg) for sg in segments if navigation_like(sg.text)}
     source = {id(v): o for v, o in zip(segments, originals)}
     ctx = Context(kind=kind, segments=segments) if memo is None else memo.context(rs, kind, segments)

@@ -173,3 +173,27 @@ def test_history_with_the_memo_equals_history_without(tmp_path, monkeypatch):
     assert with_memo[1]["versions"] == len(VERSIONS) and with_memo[1]["flips"] >= 6
     assert sync(con)["versions"] == len(VERSIONS)          # hashes of rows stored without one
     con.close()
+
+
+def test_unchanged_documents_keep_their_segments_and_the_decisions_stay_those_of_scoring_afresh():
+    """A target of several documents where one changes per version: the others are segmented
+    once; a document that moves to another place in the sorted list is segmented again (a clause
+    knows its document's index), and every result equals the one scored without a memo."""
+    guide = Document(name="Guidelines", text=policy(heading=PROHIBITING_HEADING))
+    states = [[guide, Document(name="Terms", text=v)] for v in VERSIONS[:4]]
+    states.append([Document(name="About", text="# About\n\nWe are a small team."), *states[-1]])   # moves both
+    memo = ClauseMemo()
+    fresh, memoised = [], []
+    for docs in states:
+        fresh.append(dump(audit_target(docs, service="Example", target_id="example", kind="social")))
+        memoised.append(dump(audit_target(docs, service="Example", target_id="example", kind="social", memo=memo)))
+    assert memoised == fresh
+    rs = load_rules()
+    first, _ = memo.segments(rs, [guide.text, VERSIONS[0]], engine._matching_view)
+    again, _ = memo.segments(rs, [guide.text, VERSIONS[1]], engine._matching_view)
+    n = len(segment_documents([guide.text]))
+    assert all(a is b for a, b in zip(first[:n], again[:n]))          # the unchanged document's own objects
+    moved, _ = memo.segments(rs, ["# About", guide.text, VERSIONS[1]], engine._matching_view)
+    k = len(segment_documents(["# About"]))
+    assert [s.text for s in moved[k:k + n]] == [s.text for s in again[:n]]
+    assert all(s.doc == 1 and s is not a for s, a in zip(moved[k:k + n], again[:n]))
