@@ -184,7 +184,8 @@ def margin_met(hits: list[Hit], best: list[Hit]) -> tuple[str, bool]:
 def margin_not_met(rule: ElementRule, segments: list[Segment], ctx: Context, reason: str, nav: set[int]) -> tuple[str, bool]:
     """(margin, needs_review) of a "not met": an exclusion that fired or a near miss make it a close call."""
     link_ok = bool(rule.data.get("link_only_lines"))
-    for seg in _open_segments(rule, segments):
+    has_exclusions = any(w.get("unless") or w.get("unless_hook") for w in rule.data["ways"])
+    for seg in _open_segments(rule, segments) if has_exclusions else ():     # (else none can fire)
         if id(seg) in nav and not link_ok:
             continue
         fired = exclusion_fired(rule, seg, ctx)
