@@ -60,11 +60,11 @@ class SharedHostDelay:
         s = crawler.settings
         url = s.get("RISKAUDIT_FRONTIER")
         if not url:
-            raise NotConfigured("not a frontier worker")
+            raise NotConfigured     # (no message: Scrapy would log one as a warning in every crawl)
         delay = s.get("RISKAUDIT_SHARED_HOST_DELAY")
         delay = s.getfloat("DOWNLOAD_DELAY") if delay in (None, "") else float(delay)
         if delay <= 0:
-            raise NotConfigured("no shared per-host delay")
+            raise NotConfigured
         return cls(url, delay)
 
     def try_take(self, url: str) -> int:
