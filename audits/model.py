@@ -107,3 +107,14 @@ class TargetResult:
         if self.failed_documents:
             out["failed_documents"] = [dict(d) for d in self.failed_documents]
         return out
+
+    def decisions_json(self) -> dict[str, Any]:
+        """`to_json()` plus everything else a decision is made of (each element's reason, margin,
+        needs_review, concepts, per-quote rules and hours): two versions of the engine decided
+        alike when these are equal (eval/dump_decisions.py, eval/dump_history.py)."""
+        out = self.to_json()
+        for eid, er in self.elements.items():
+            out["elements"][eid].update({"reason": er.reason, "margin": er.margin, "needs_review": er.needs_review,
+                                         "concepts": er.concepts, "quote_rules": er.quote_rules,
+                                         "quote_hours": er.quote_hours})
+        return out

@@ -6,8 +6,10 @@ test fixtures. Each document is extracted REPEAT times after one warm-up pass (t
 loads the language model, ~0.5 s, once per process). Prints a table and writes
 bench/results/extract.json.
 
-``--bs4``: also time the former BeautifulSoup renderer (bench/legacy_html_bs4.py, same output)
-on the same documents in the same run, interleaved, and report both medians.
+``--baseline DIR``: also time the HTML renderer of an earlier checkout (as for bench_score.py and
+bench_history.py: ``git archive 5c43d89 | tar -x -C DIR`` is the former BeautifulSoup renderer)
+on the same documents in the same run, interleaved, report both medians and whether the texts
+are the same.
 """
 from __future__ import annotations
 
@@ -50,15 +52,26 @@ def _time(body: bytes, ctype: str) -> tuple[float, float, object]:
     return statistics.median(times), statistics.median(cpu), e
 
 
+def _baseline_renderer(root: Path):
+    """The `riskaudit/extract/html.py` module of the checkout `root`, loaded under another name
+    (its own imports resolve to this checkout's package: the renderer is what is compared)."""
+    import importlib.util
+    path = root / "riskaudit" / "extract" / "html.py"
+    if not path.is_file():
+        raise SystemExit(f"bench_extract: {path}: not found; --baseline takes a checkout of riskaudit")
+    spec = importlib.util.spec_from_file_location("baseline_html", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bs4", action="store_true", help="also time the former BeautifulSoup renderer")
+    ap.add_argument("--baseline", help="a checkout of earlier code whose HTML renderer is timed alongside")
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"), help="path of the shared folder (default ../shared)")
     args = ap.parse_args(argv)
     lxml_renderer = html_module.html_to_text
-    legacy = None
-    if args.bs4:
-        import legacy_html_bs4 as legacy
+    legacy = _baseline_renderer(Path(args.baseline)) if args.baseline else None
     source, docs = documents(Path(args.shared) / "corpus" / "dev" / "html")
     rows = []
     for p in docs:
@@ -74,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                 bms, bcpu, be = _time(body, ctype)
             finally:
                 html_module.html_to_text = lxml_renderer
-            row.update({"bs4_ms": round(bms, 1), "bs4_cpu_ms": round(bcpu, 1), "same_text": be.text == e.text})
+            row.update({"baseline_ms": round(bms, 1), "baseline_cpu_ms": round(bcpu, 1), "same_text": be.text == e.text})
         rows.append(row)
     html = [r for r in rows if r["kind"] == "html"]
     for r in rows:
@@ -94,11 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows,
     }
     if legacy is not None and html:
-        summary["bs4_html_median_ms"] = round(statistics.median(r["bs4_ms"] for r in html), 1)
-        summary["bs4_html_median_cpu_ms"] = round(statistics.median(r["bs4_cpu_ms"] for r in html), 1)
+        summary["baseline_html_median_ms"] = round(statistics.median(r["baseline_ms"] for r in html), 1)
+        summary["baseline_html_median_cpu_ms"] = round(statistics.median(r["baseline_cpu_ms"] for r in html), 1)
         summary["same_text"] = sum(r["same_text"] for r in rows)
-        print(f"former BeautifulSoup renderer: median {summary['bs4_html_median_ms']} ms/page wall "
-              f"({summary['bs4_html_median_cpu_ms']} ms CPU); same text on {summary['same_text']} of {len(rows)}")
+        print(f"baseline renderer ({args.baseline}): median {summary['baseline_html_median_ms']} ms/page wall "
+              f"({summary['baseline_html_median_cpu_ms']} ms CPU); same text on {summary['same_text']} of {len(rows)}")
     print(f"HTML: median {summary['html_median_ms']} ms/page wall "
           f"({summary['html_median_cpu_ms']} ms CPU), {summary['html_ms_per_100kb']} ms per 100 KB "
           f"({summary['html_cpu_ms_per_100kb']} CPU), max {summary['html_max_ms']} ms; "

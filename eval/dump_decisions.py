@@ -27,15 +27,6 @@ from riskaudit.core.text import slug  # noqa: E402
 from riskaudit.importers.files import load_corpus  # noqa: E402
 
 
-def dump_target(res) -> dict:
-    out = res.to_json()
-    for eid, er in res.elements.items():
-        out["elements"][eid].update({"reason": er.reason, "margin": er.margin, "needs_review": er.needs_review,
-                                     "concepts": er.concepts, "quote_rules": er.quote_rules,
-                                     "quote_hours": er.quote_hours})
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", help="JSON file to write")
@@ -62,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         out[name] = {}
         for service, kind, docs in loaded[name]:
             mb += sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
-            out[name][service] = dump_target(audit_target(docs, service=service, target_id=slug(service), kind=kind))
+            out[name][service] = audit_target(docs, service=service, target_id=slug(service), kind=kind).decisions_json()
         dt = time.perf_counter() - t0
         print(f"{name}: {len(out[name])} services, {mb:.2f} MB, {dt:.1f} s, {mb / dt:.3f} MB/s", file=sys.stderr)
     Path(args.out).write_text(json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

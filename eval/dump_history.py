@@ -24,10 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "eval"))
 
 from bench_history import generate  # noqa: E402
-from dump_decisions import dump_target  # noqa: E402
 
 import audits.engine as engine  # noqa: E402
 from riskaudit import store  # noqa: E402
@@ -56,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def recording(*a, **kw):
         res = real(*a, **kw)
-        scored.append(dump_target(res))
+        scored.append(res.decisions_json())
         return res
 
     with tempfile.TemporaryDirectory(prefix="riskaudit-dump-history-") as tmp:

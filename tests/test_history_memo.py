@@ -74,12 +74,7 @@ VERSIONS = [
 
 
 def dump(res) -> dict:
-    out = res.to_json()
-    for eid, er in res.elements.items():
-        out["elements"][eid].update({"reason": er.reason, "margin": er.margin, "needs_review": er.needs_review,
-                                     "concepts": er.concepts, "quote_rules": er.quote_rules,
-                                     "quote_hours": er.quote_hours})
-    return out
+    return res.decisions_json()
 
 
 def score_all(memo: ClauseMemo | None) -> list[dict]:

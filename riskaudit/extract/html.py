@@ -17,8 +17,9 @@ Steps, in order:
    ``a | b`` table rows, ``[text](href)`` links, paragraphs separated by blank lines.
 
 The output is the one the former BeautifulSoup(lxml) renderer gave, byte for byte
-(eval/dump_extract.py compares the two on the corpora, fixtures, demo sites and broken pages;
-bench/legacy_html_bs4.py keeps the old renderer for that and for bench_extract.py --bs4). It
+(`eval/dump_extract.py OUT`, run in a checkout of each, dumps the output on the corpora,
+fixtures, demo sites and broken pages; `bench/bench_extract.py --baseline DIR` times them side
+by side). It
 reads the tree as bs4 did: the parser is fed the same way; text nodes stay separate strings
 where bs4 had separate strings (around comments and removed elements); a link's, a title's or
 an option's text leaves out script, style, template and ruby-annotation strings (bs4's
