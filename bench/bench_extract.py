@@ -17,13 +17,12 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
+from benchlib import timed, write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 import riskaudit.extract.html as html_module  # noqa: E402
 from riskaudit.extract import extract  # noqa: E402
@@ -43,13 +42,7 @@ def documents(corpus: Path = CORPUS) -> tuple[str, list[Path]]:
 
 def _time(body: bytes, ctype: str) -> tuple[float, float, object]:
     extract(body, content_type=ctype)          # warm-up (language model, caches)
-    times, cpu = [], []
-    for _ in range(REPEAT):
-        t0, c0 = time.perf_counter(), time.process_time()
-        e = extract(body, content_type=ctype)
-        cpu.append((time.process_time() - c0) * 1000)
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), statistics.median(cpu), e
+    return timed(lambda: extract(body, content_type=ctype), REPEAT)
 
 
 def _baseline_renderer(root: Path):

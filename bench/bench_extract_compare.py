@@ -27,7 +27,6 @@ import os
 import re
 import statistics
 import sys
-import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchlib import write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
+from benchlib import timed, write_result  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 from riskaudit.extract import extract  # noqa: E402
 
@@ -86,17 +85,6 @@ def gold_quotes(dev: Path) -> dict[str, list[str]]:
                 if page and ev.get("quote"):
                     quotes.setdefault(page, []).append(ev["quote"])
     return quotes
-
-
-def timed(fn, repeat: int) -> tuple[float, float, object]:
-    """Median wall ms, median CPU ms and the last result of `repeat` calls of fn()."""
-    wall, cpu, out = [], [], None
-    for _ in range(repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        out = fn()
-        cpu.append((time.process_time() - c0) * 1000)
-        wall.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(wall), statistics.median(cpu), out
 
 
 def main(argv: list[str] | None = None) -> int:
