@@ -98,28 +98,6 @@ def _rewrite(seq, flags: int, state):
     return out
 
 
-def _lookbehind_inside(body):
-    """`(?<!A)(?:c1 x|c2 y|...)` as `(?:c1(?<!Ac1) x|c2(?<!Ac2) y|...)`: the same matches, but a
-    pattern that starts with literal characters lets `re` skip to their first occurrence instead
-    of trying the look-behind at every position (at the text's start the wider look-behind does
-    not fit and, like the original, holds)."""
-    data = body.data
-    if len(data) < 2 or data[0][0] != K.ASSERT_NOT or data[0][1][0] != -1 or data[1][0] != K.BRANCH:
-        return body
-    behind = data[0][1][1]
-    lo, hi = behind.getwidth()
-    if lo != hi:
-        return body
-    alts = []
-    for alt in data[1][1][1]:
-        if not alt.data or alt.data[0][0] not in _SINGLE:
-            return body
-        first = alt.data[0]
-        look = P.SubPattern(body.state, list(behind.data) + [first])
-        alts.append(P.SubPattern(body.state, [first, (K.ASSERT_NOT, (-1, look))] + list(alt.data[1:])))
-    return P.SubPattern(body.state, [(K.BRANCH, (None, alts))] + list(data[2:]))
-
-
 def lowered(pattern: re.Pattern) -> re.Pattern | None:
     """`pattern` (IGNORECASE) for lower-cased ASCII text without the flag, or None."""
     flags = pattern.flags
@@ -129,7 +107,7 @@ def lowered(pattern: re.Pattern) -> re.Pattern | None:
         tree = P.parse(pattern.pattern, flags)
         if tree.state.flags != flags:
             raise _Unsupported("global inline flags")
-        body = _lookbehind_inside(_rewrite(tree.data, flags, tree.state))
+        body = _rewrite(tree.data, flags, tree.state)
         new_flags = flags & ~re.I
         body.state.flags = new_flags
         return re._compiler.compile(body, new_flags)
@@ -143,13 +121,23 @@ def lowered(pattern: re.Pattern) -> re.Pattern | None:
 TYPOGRAPHIC = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
                "\u2026": ".", "\u2022": "*", "\u00ab": '"', "\u00bb": '"'}
 TYPOGRAPHIC_MARKS = frozenset(TYPOGRAPHIC)
-_TO_ASCII = str.maketrans(TYPOGRAPHIC)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def ascii_marks(text: str) -> tuple[str | None, frozenset[str]]:
+    """(`text` with its typographic marks made ASCII, the marks it holds), or (None, its non-ASCII
+    characters) when it has other non-ASCII characters."""
+    marks = frozenset(_NON_ASCII.findall(text))
+    if not marks <= TYPOGRAPHIC_MARKS:
+        return None, marks
+    for mark in marks:
+        text = text.replace(mark, TYPOGRAPHIC[mark])       # (str.translate with a dict is slower)
+    return text, marks
 
 
 def ascii_form(text: str) -> str | None:
     """`text` with its typographic punctuation made ASCII, or None when it has other non-ASCII."""
-    out = text.translate(_TO_ASCII)
-    return out if out.isascii() else None
+    return ascii_marks(text)[0]
 
 
 def _matchers(seq, out: list) -> None:

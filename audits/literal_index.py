@@ -8,8 +8,6 @@ then open when it meets that set of found literals: exactly `any(lit in low for 
 """
 from __future__ import annotations
 
-import re
-
 import ahocorasick
 
 from audits import casefold
@@ -69,21 +67,14 @@ def _text_entry(text: str) -> list:
         low = text.lower()
         if text.isascii():
             got = [low, None, low, _NO_MARKS]
-        else:
-            marks = frozenset(_NON_ASCII.findall(text))     # (of the text: "\u212a".lower() is "k")
-            if marks <= casefold.TYPOGRAPHIC_MARKS:
-                plain = low
-                for mark in marks:
-                    plain = plain.replace(mark, casefold.TYPOGRAPHIC[mark])
-                got = [low, None, plain, marks]
-            else:
-                got = [low, None, None, None]
+        else:       # marks of the text itself, not of `low`: "\u212a".lower() is "k"
+            plain, marks = casefold.ascii_marks(text)
+            got = [low, None, plain.lower(), marks] if plain is not None else [low, None, None, None]
         _TEXT_CACHE[text] = got
     return got
 
 
 _NO_MARKS: frozenset = frozenset()
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def found_in_text(text: str) -> set[str]:
