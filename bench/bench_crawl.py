@@ -125,9 +125,10 @@ def bare(urls_file: str, settings_json: str, result_file: str) -> None:
     crawler = process.create_crawler(Bare)
     process.crawl(crawler)
     process.start()
+    me = resource.getrusage(resource.RUSAGE_SELF)
     Path(result_file).write_text(json.dumps({
         "pages": Bare.pages, "elapsed": crawler.stats.get_value("elapsed_time_seconds"),
-        "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+        "maxrss_kb": me.ru_maxrss, "cpu_s": me.ru_utime + me.ru_stime}))
 
 
 # -- driver -----------------------------------------------------------------------------------
@@ -157,7 +158,12 @@ def run_full(registry: Path, db: Path, result: Path, extra: dict | None = None) 
     con.close()
     return {"pages": fetched, "documents": docs, "elapsed": out["stats"]["elapsed_time_seconds"], "wall": wall,
             "maxrss_kb": out["maxrss_kb"], "extract_workers_maxrss_kb": out["children_maxrss_kb"],
+            "cpu_s": out.get("cpu_s"), "extract_workers_cpu_s": out.get("children_cpu_s"),
             "db_bytes": db.stat().st_size}
+
+
+def _ms(cpu_s, pages) -> float | None:
+    return round(cpu_s * 1000 / pages, 2) if cpu_s is not None and pages else None
 
 
 def main() -> int:
@@ -219,6 +225,11 @@ def main() -> int:
         "full_peak_rss_mb": round(best_full["maxrss_kb"] / 1024, 1),
         "full_extract_worker_peak_rss_mb": round(best_full["extract_workers_maxrss_kb"] / 1024, 1),
         "full_documents": best_full["documents"], "full_db_mb": round(best_full["db_bytes"] / 2**20, 1),
+        # CPU per page, process start-up included: where the time goes (crawl process / extraction workers)
+        "bare_cpu_ms_per_page": _ms(best_bare["cpu_s"], best_bare["pages"]),
+        "full_cpu_ms_per_page": _ms(best_full["cpu_s"], best_full["pages"]),
+        "full_extract_workers_cpu_ms_per_page": _ms(best_full["extract_workers_cpu_s"], best_full["pages"]),
+        "store_only_cpu_ms_per_page": _ms(best_store["cpu_s"], best_store["pages"]),
         "bare_wall_s": round(best_bare["wall"], 2), "full_wall_s": round(best_full["wall"], 2),
         "all_rounds": {"bare": bares, "store_only": stores, "full": fulls},
     }
@@ -228,6 +239,9 @@ def main() -> int:
           f"(+ extraction worker {result['full_extract_worker_peak_rss_mb']} MB)")
     print(f"pipeline without extraction (guards+DuckDB): {store_ps:8.1f} pages/s  peak RSS "
           f"{result['store_only_peak_rss_mb']} MB  ratio {result['ratio_store_only_over_bare']:.3f}")
+    print(f"CPU per page (start-up included): bare {result['bare_cpu_ms_per_page']} ms; full: crawl process "
+          f"{result['full_cpu_ms_per_page']} ms + extraction workers {result['full_extract_workers_cpu_ms_per_page']} ms; "
+          f"without extraction {result['store_only_cpu_ms_per_page']} ms")
     print(f"ratio full/bare: {result['ratio_full_over_bare']:.3f}  documents stored: {best_full['documents']}")
     out = write_result("crawl", result)
     print(f"wrote {out.relative_to(ROOT)}")

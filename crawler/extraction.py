@@ -44,7 +44,7 @@ class ExtractionFailed(Exception):
 
 
 def _extract_plain(body: bytes, content_type: str | None, url: str | None) -> tuple:
-    ex = extract(body, content_type=content_type, url=url)
+    ex = extract(body, content_type=content_type, url=url, links=False)     # the crawl stores no link list
     return ex.title, ex.text, ex.language, list(ex.warnings)
 
 

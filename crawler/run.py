@@ -79,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import resource
     reason = crawler.stats.get_value("finish_reason")
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     write({"run_id": run_id, "finish_reason": reason,
-           "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-           "children_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+           "maxrss_kb": me.ru_maxrss, "children_maxrss_kb": children.ru_maxrss,
+           "cpu_s": me.ru_utime + me.ru_stime, "children_cpu_s": children.ru_utime + children.ru_stime,
            "stats": {
         k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}})
     return 0 if reason == "finished" else 1

@@ -83,6 +83,18 @@ def test_policy_page_title_language_links(policy):
     assert len(policy.links) == len(set(policy.links))
 
 
+@pytest.mark.parametrize("name", ["policy.html", "no_landmarks.html", "saved_canonical.html"])
+def test_links_false_changes_nothing_but_the_link_list(name):
+    # The crawl asks for no link list (it stores none); the stored text must not change.
+    body = (FIX / name).read_bytes()
+    full = extract(body, content_type="text/html", url=URL)
+    bare = extract(body, content_type="text/html", url=URL, links=False)
+    assert full.links, name                     # the fixture has links: the flag is exercised
+    assert bare.links == []
+    assert (bare.title, bare.text, bare.language, bare.warnings) == \
+        (full.title, full.text, full.language, full.warnings)
+
+
 def test_base_href_resolves_links():
     html = (b'<html><head><base href="https://cdn.example.net/help/"></head><body><main>'
             b'<p>See <a href="report.html">the report page</a> and <a href="javascript:void(0)">menu</a>'

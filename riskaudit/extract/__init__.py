@@ -217,13 +217,13 @@ def _extract_pdf(body: bytes, source: str | None, *, strict: bool) -> Extracted:
     return Extracted(title=title, text=text, language=detect_language(text), links=links)
 
 
-def _extract_html(body: bytes, content_type: str | None, url: str | None) -> Extracted:
+def _extract_html(body: bytes, content_type: str | None, url: str | None, links: bool = True) -> Extracted:
     from riskaudit.extract.html import html_to_text
 
     html, _enc = decode(body, content_type, html=True)
     if _looks_binary(html):
         return Extracted(title=None, text="")
-    title, text, links = html_to_text(html, url)
+    title, text, links = html_to_text(html, url, links=links)
     text = _cap(normalize_text(unmunge_emails(text)))
     if title:
         title = normalize_text(title)
@@ -266,20 +266,22 @@ def _extract_fallback(body: bytes, content_type: str | None, error: BaseExceptio
     return Extracted(title=title or None, text=text, language=detect_language(text), warnings=[note])
 
 
-def extract(body: bytes, *, content_type: str | None = None, url: str | None = None) -> Extracted:
+def extract(body: bytes, *, content_type: str | None = None, url: str | None = None, links: bool = True) -> Extracted:
     """Extract a crawled body. Never raises: garbage gives empty text; an unexpected error
-    falls back to plain text (tags stripped) with an 'extract_fallback: …' warning."""
+    falls back to plain text (tags stripped) with an 'extract_fallback: …' warning.
+    ``links=False`` skips the link list of an HTML page (title, text and language are the same;
+    the crawl stores no link list, and listing them is a fifth of an HTML page's extraction)."""
     if not body:
         return Extracted(title=None, text="")
     if isinstance(body, str):   # be lenient with callers holding text already
         body = body.encode("utf-8")
     try:
-        return _extract(body, content_type, url)
+        return _extract(body, content_type, url, links)
     except Exception as exc:  # noqa: BLE001 - a crawled document is never lost to an extractor bug
         return _extract_fallback(body, content_type, exc)
 
 
-def _extract(body: bytes, content_type: str | None, url: str | None) -> Extracted:
+def _extract(body: bytes, content_type: str | None, url: str | None, links: bool = True) -> Extracted:
     kind = detect_kind(body, content_type, url)
     if kind == "pdf":
         return _extract_pdf(body, url, strict=False)
@@ -288,7 +290,7 @@ def _extract(body: bytes, content_type: str | None, url: str | None) -> Extracte
         body = body[:MAX_INPUT_BYTES]
     try:
         if kind == "html":
-            return _extract_html(body, content_type, url)
+            return _extract_html(body, content_type, url, links)
         return _extract_text(body, content_type)
     except RecursionError:
         log.warning("%s: markup nested too deeply, extracted no text", url or "body")

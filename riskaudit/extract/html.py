@@ -405,7 +405,7 @@ class HtmlExtractor:
         return _get_text(el, sep, self.nested, self._decoded)
 
     # ---------------------------------------------------------------- pipeline
-    def run(self) -> tuple[str | None, str, list[tuple[str, str]]]:
+    def run(self, links: bool = True) -> tuple[str | None, str, list[tuple[str, str]]]:
         if not self.tops:
             return None, "", []
         if self.url is None:
@@ -419,7 +419,7 @@ class HtmlExtractor:
             self.origin = self._infer_origin(title)
         if self.has_cfemail:
             self._decode_cfemails()
-        links = self._links()
+        links = self._links() if links else []
         body = self._body()
         self._drop_noise(body)
         region = self._main_region(body)
@@ -944,6 +944,6 @@ def _paragraph(raw: str) -> list[str]:
     return lines
 
 
-def html_to_text(text: str, url: str | None = None) -> tuple[str | None, str, list[tuple[str, str]]]:
-    """Convert decoded HTML to ``(title, markdown_text, links)``."""
-    return HtmlExtractor(text, url).run()
+def html_to_text(text: str, url: str | None = None, *, links: bool = True) -> tuple[str | None, str, list[tuple[str, str]]]:
+    """Convert decoded HTML to ``(title, markdown_text, links)`` (links ``[]`` with ``links=False``)."""
+    return HtmlExtractor(text, url).run(links)
