@@ -56,9 +56,10 @@ _NAV_TEXT = re.compile(r"^\W*(?:prev(?:ious)?|next|back to|return to|skip to)\b\
 
 
 def navigation_like(text: str) -> bool:
-    """A link-only line or a navigation line ("Prev: Appeals")."""
+    """A link-only line or a navigation line ("Prev: Appeals"). Every match of `_LINK_ONLY` holds
+    a Markdown link, so "](": most clauses have none and skip that pattern."""
     t = normalise(text)
-    return bool(_NAV_TEXT.match(t) or _LINK_ONLY.match(t))
+    return bool(_NAV_TEXT.match(t) or ("](" in t and _LINK_ONLY.match(t)))
 
 
 def _evidence(hit: Hit, documents: list[Document]) -> Evidence:

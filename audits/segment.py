@@ -239,6 +239,10 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start + a, start + b) for a, b in rel]
 
 
+_CJK_STOP = re.compile(r"[。！？]+[”」』）]*(?=.)")
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")     # both hold a literal character: texts without it skip them
+
+
 @lru_cache(maxsize=4096)
 def _sentence_spans_cached(s: str) -> tuple[tuple[int, int], ...]:
     return _sentence_spans(s)
@@ -258,17 +262,19 @@ def _sentence_spans(s: str) -> tuple[tuple[int, int], ...]:
             continue
         cuts.append(m.end(2))
     # CJK full stops end a sentence whatever follows
-    for m in re.finditer(r"[。！？]+[”」』）]*(?=.)", s):
-        if not _in_spans(m.start(), spans):
-            cuts.append(m.end())
+    if "。" in s or "！" in s or "？" in s:
+        for m in _CJK_STOP.finditer(s):
+            if not _in_spans(m.start(), spans):
+                cuts.append(m.end())
     cuts = sorted(set(cuts))
     # line breaks inside a block also separate sentences (address lines, table rows), unless
     # the line is a soft wrap inside a sentence
     out: list[tuple[int, int]] = []
     bounds = cuts + [len(s)]
+    has_breaks = "\n" in s
     for a, b in zip(bounds, bounds[1:]):
         piece_start = a
-        for lm in re.finditer(r"[ \t]*\n\s*", s[a:b]):
+        for lm in _LINE_BREAK.finditer(s[a:b]) if has_breaks else ():
             nl = a + lm.start()
             if _soft_wrap(s[piece_start:nl], s[a + lm.end():b]):
                 continue

@@ -77,6 +77,19 @@ def test_navigation_like_lines():
 
 
 @pytest.mark.parametrize("text", [
+    "Prev: [Appeals](https://example.org/appeals)", "Next » Reporting", "[Appeals](https://example.org/a)",
+    "[Appeals]**(https://example.org/a)**", "[Appeals]\\(https://example.org/a\\)", "[Appeals]*(x)*, [Help](y)",
+    "**[Appeals](https://example.org/a)** · [Reporting](https://example.org/r)", "See also: [Help](h)",
+    "[Appeals] (https://example.org/a)", "Appeals](x)", "You can [appeal](https://example.org/a).", "Plain text.", "",
+])
+def test_navigation_like_quick_test_agrees_with_the_patterns(text):
+    """The "](" pre-test of `navigation_like` only skips texts `_LINK_ONLY` cannot match."""
+    from audits.engine import _LINK_ONLY, _NAV_TEXT
+    t = normalise(text)
+    assert navigation_like(text) == bool(_NAV_TEXT.match(t) or _LINK_ONLY.match(t))
+
+
+@pytest.mark.parametrize("text", [
     "Prev: [Appeals](https://example.org/appeals)",
     "[How to appeal a removal](https://example.org/appeals)\n\n[Safety centre](https://example.org/safety)",
     "Next: Appealing a content decision",

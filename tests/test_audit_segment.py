@@ -119,3 +119,17 @@ def test_prev_sentence_crosses_paragraphs_under_same_heading():
 ])
 def test_timeparse(text, hours):
     assert commitments(text) == [float(h) for h in hours]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("第一句话？第二句话", ["第一句话？", "第二句话"]),      # each CJK stop passes the pre-test of _sentence_spans
+    ("第一句话！第二句话", ["第一句话！", "第二句话"]),
+    ("第一句话。第二句话", ["第一句话。", "第二句话"]),
+    ("Street 1\nCity 2", ["Street 1", "City 2"]),            # a line break passes it too
+    ("Contact us at\nthe address below.", ["Contact us at\nthe address below."]),
+    ("One. Two", ["One.", "Two"]),
+])
+def test_sentence_spans_literal_pre_tests(text, expected):
+    """`_sentence_spans` skips the CJK-stop and line-break scans on texts without those characters."""
+    from audits.segment import _sentence_spans
+    assert [text[a:b] for a, b in _sentence_spans(text)] == expected
