@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from audits.loaders import load_corpus, slug  # noqa: E402
-
 from audits.engine import audit_target  # noqa: E402
 from audits.model import Document  # noqa: E402
+from riskaudit.core.text import slug  # noqa: E402
+from riskaudit.importers.files import load_corpus  # noqa: E402
 
 
 def _el(er) -> list:
