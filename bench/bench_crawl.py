@@ -93,6 +93,9 @@ class StoreOnlyPipeline:
             async def __call__(self, body, content_type, url):
                 return Extracted(title=None, text="")
 
+            def start(self):
+                pass
+
             def close(self):
                 pass
 

@@ -85,6 +85,7 @@ class DuckDBPipeline:
                                       settings=json.dumps(spider.effective_settings(), sort_keys=True))
         spider.run_id = self.run_id
         self.writer = CrawlWriter(self.con, self.flush_rows)
+        self.extractor.start()
         for t in spider.targets:
             upsert_target(self.con, t.id, t.name, t.kind, t.jurisdictions, t.homepage)
         logger.info("riskaudit crawl run %s started -> %s", self.run_id, spider.db_path)
@@ -222,6 +223,7 @@ class FrontierPipeline(DuckDBPipeline):
         self.budget = self.crawler.settings.getint("RISKAUDIT_PAGE_BUDGET")
         # the encoder of the scheduler's queue (SCHEDULER_SERIALIZER: crawler.frontier_json)
         self.encoder = LeasedQueue(self.frontier.server, spider, QUEUE_KEY)
+        self.extractor.start()
         logger.info("riskaudit frontier worker %s joined crawl %s at %s", self.worker.id, self.crawl_id,
                     self.frontier.url)
 

@@ -202,9 +202,9 @@ def _captured_test_inputs() -> list[tuple[str, str | None]]:
     seen: dict[tuple[str, str | None], None] = {}
     real = mod.html_to_text
 
-    def spy(text, url=None):
+    def spy(text, url=None, **kwargs):
         seen.setdefault((text, url), None)
-        return real(text, url)
+        return real(text, url, **kwargs)
 
     tests = sorted(str(p) for p in (ROOT / "tests").glob("test_extract*.py"))
     mod.html_to_text = spy

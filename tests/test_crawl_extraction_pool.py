@@ -72,3 +72,16 @@ def test_in_process_extraction_is_unchanged():
     out = asyncio.run(_extract_all(ex, _pages(2)))
     ex.close()
     assert all("RA-PAGE-" in r.text for r in out)
+
+
+def test_start_spawns_every_worker_before_the_first_page():
+    ex = Extractor(2)
+    try:
+        ex.start()
+        assert len(ex._pool._processes) == 2      # spawned (and loading the extractor) already
+        pool = ex._pool
+        out = asyncio.run(_extract_all(ex, _pages(3)))
+        assert ex._pool is pool                   # the pages went to the pool started early
+    finally:
+        ex.close()
+    assert [f"RA-PAGE-{i}" in r.text for i, r in enumerate(out)] == [True] * 3

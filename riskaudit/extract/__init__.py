@@ -109,16 +109,13 @@ _LETTERS = re.compile(r"[^\W\d_]")
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of ``text`` (py3langid, deterministic), None if too little text."""
+    """ISO 639-1 code of ``text`` (py3langid's model, deterministic), None if too little text."""
     sample = _LINK_TARGET.sub("]", text[:LANGUAGE_SAMPLE_CHARS])
     if sum(1 for _ in islice(_LETTERS.finditer(sample), MIN_LANGUAGE_LETTERS)) < MIN_LANGUAGE_LETTERS:
         return None
-    try:
-        import py3langid
-    except ImportError:  # pragma: no cover - declared dependency
-        return None
-    lang, _score = py3langid.classify(sample)
-    return lang or None
+    from riskaudit.extract.langid import classify    # py3langid's answer, counted by numpy
+
+    return classify(sample)
 
 
 # ------------------------------------------------------------------------- kinds
