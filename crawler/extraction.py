@@ -2,8 +2,11 @@
 
 Extraction (HTML parsing, language detection) costs ~10-20 ms per policy page, far more than a
 download. Running it in the reactor thread would stall the crawl, so the pipeline hands bodies
-to a small pool of worker processes (spawned, not forked: the crawl process runs threads) and
-awaits the result, while Scrapy keeps downloading. RISKAUDIT_EXTRACT_WORKERS: 0 = in-process,
+to a small pool of worker processes and awaits the result, while Scrapy keeps downloading.
+Workers are forked from a fork server (multiprocessing's "forkserver", never from the crawl
+process itself: it runs threads) that has loaded the extractor and its language model once
+(crawler/_extract_warm.py), so a worker starts warm and shares that memory with the others;
+where there is no fork server (Windows, macOS defaults aside) they are spawned. RISKAUDIT_EXTRACT_WORKERS: 0 = in-process,
 'auto' = one per core (max 4).
 
 Failure policy. A worker that dies (killed, out of memory, a crash in a C extension) breaks the
@@ -65,22 +68,60 @@ _WARM_UP_PAGE = ("<html><head><title>Terms</title></head><body><main><h1>Terms o
                  + "</main></body></html>").encode()
 
 
-def _worker_init(parent_pid: int) -> None:
-    """In each worker: leave Ctrl-C to the crawl process, exit when the crawl process is gone, and
-    load the extractor before the first page arrives."""
+def warm_up() -> None:
+    """Load what extraction needs (imports, the language model) by extracting a small page."""
+    try:
+        extract(_WARM_UP_PAGE, content_type="text/html", links=False)
+    except Exception:  # noqa: BLE001 - never break a pool here: the page that needs it will say
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _worker_init(crawl_pid: int) -> None:
+    """In each worker: leave Ctrl-C to the crawl process, exit when the crawl process (or the fork
+    server between them) is gone, and load the extractor before the first page arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
 
     def watch() -> None:
         while True:
-            if os.getppid() != parent_pid:
+            if os.getppid() != parent or not _alive(crawl_pid):
                 os._exit(0)
             time.sleep(0.5)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    try:
-        extract(_WARM_UP_PAGE, content_type="text/html", links=False)
-    except Exception:  # noqa: BLE001 - never break the pool here: the page that needs it will say
-        pass
+    warm_up()           # at once when forked from the warm fork server
+
+
+def _context():
+    """The fork server, warmed by crawler/_extract_warm.py, where the platform has one; else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["crawler._extract_warm"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def stop_fork_server() -> None:
+    """Stop the extraction fork server once every pool is shut down, so that the crawl process
+    reaps it (and, through it, its workers: their CPU time then counts in RUSAGE_CHILDREN)."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)   # CPython's own hook
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
 
 
 def worker_count(value) -> int:
@@ -111,7 +152,7 @@ class Extractor:
         _LIVE.add(self)
 
     def _new_pool(self, n: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"),
+        return ProcessPoolExecutor(n, mp_context=_context(),
                                    initializer=_worker_init, initargs=(os.getpid(),))
 
     def start(self) -> None:

@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
                         "could still be written); free space and crawl again", "run_id": run_id})
         return 2
     import resource
+
+    from crawler.extraction import stop_fork_server
+    stop_fork_server()          # the pools are shut down: reap the fork server (CPU accounting below)
     reason = crawler.stats.get_value("finish_reason")
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     write({"run_id": run_id, "finish_reason": reason,

@@ -280,6 +280,16 @@ def _children(pid: int) -> set[int]:
     return out
 
 
+def _descendants(pid: int) -> set[int]:
+    """Children, grandchildren…: the extraction fork server and the workers forked from it."""
+    out, todo = set(), [pid]
+    while todo:
+        kids = _children(todo.pop()) - out
+        out |= kids
+        todo.extend(kids)
+    return out
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -307,7 +317,7 @@ def test_interrupted_crawl_leaves_no_extraction_worker(tmp_path, signum):
             while not (flags / "slow-started").exists():          # a worker is busy with the slow page
                 assert proc.poll() is None and time.monotonic() < deadline
                 time.sleep(0.1)
-            workers = _children(proc.pid)
+            workers = _descendants(proc.pid)         # the fork server and its workers
             assert int((flags / "slow-started").read_text()) in workers
             proc.send_signal(signum)
             code = proc.wait(timeout=120)

@@ -5,7 +5,8 @@
   under a lying or missing Content-Type (`CONTENT_TYPES[ct]`: none, octet-stream, text/plain,
   text/html, a duplicated header, a malformed value, a list of types);
 - `/redir/<fmt>`: a 302 to `/m/<fmt>/html` (extension-less, so only the body tells);
-- `/big-mp4`: 8 MB of MP4 sent as text/html (the download must stop on the first bytes);
+- `/big-mp4`: 8 MB of MP4 sent as text/html, 64 KB every 5 ms (the download must stop on the
+  first bytes);
 - `/robots.txt` per `robots=`: 'ok' (allow all but /blocked/), '404', '500', 'timeout'
   (answers after `delay` s), 'huge' (2 MB: the rules first, then comments);
 - `/page`, `/blocked/page`, `/open/page`: ordinary policy pages;
@@ -131,6 +132,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     sent += len(part)
                     with owner.lock:
                         owner.bytes_sent[path] += len(part)
+                    # ~64 KB every 5 ms: over loopback the whole body would otherwise arrive in a
+                    # few milliseconds, before even a prompt client could hang up
+                    time.sleep(0.005)
             else:
                 self.wfile.write(route.body)
                 with owner.lock:
