@@ -113,7 +113,7 @@ def detect_language(text: str) -> str | None:
     sample = _LINK_TARGET.sub("]", text[:LANGUAGE_SAMPLE_CHARS])
     if sum(1 for _ in islice(_LETTERS.finditer(sample), MIN_LANGUAGE_LETTERS)) < MIN_LANGUAGE_LETTERS:
         return None
-    from riskaudit.extract.langid import classify    # py3langid's answer, counted by numpy
+    from riskaudit.extract.langid import classify  # py3langid's answer, counted by numpy
 
     return classify(sample)
 
