@@ -154,3 +154,14 @@ def test_sidebar_with_a_signup_form_inside_the_article_is_chrome():
     # A sidebar holding a main heading, or most of the text, stays.
     html = f"<body><article><div class='sidebar'><h2>Key points</h2>{prose}</div></article></body>"
     assert "## Key points" in text_of(html)
+
+
+def test_whitespace_collapse_skips_only_texts_it_would_not_change():
+    import itertools
+
+    from riskaudit.extract.html import _WS, _collapse
+    alphabet = ["a", " ", "\t", "\n", "\r", "\f", "\v", "\xa0", "\u2003", "\x1c"]
+    for n in range(1, 5):
+        for chars in itertools.product(alphabet, repeat=n):
+            s = "".join(chars)
+            assert _collapse(s) == _WS.sub(" ", s), repr(s)

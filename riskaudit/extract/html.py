@@ -929,16 +929,23 @@ def _first_char(el: _Element) -> str:
     return ""
 
 
+def _collapse(s: str) -> str:
+    """``_WS.sub(" ", s)``, skipped when it cannot match: no tab/newline/CR/FF/VT, no double space."""
+    if "  " in s or "\n" in s or "\t" in s or "\r" in s or "\f" in s or "\v" in s:
+        return _WS.sub(" ", s)
+    return s
+
+
 def _paragraph(raw: str) -> list[str]:
     """Collapse whitespace of one paragraph; ``BR`` markers become separate lines."""
     if BR not in raw:   # fast path: one line (or only the whitespace between blocks)
-        s = _WS.sub(" ", raw).strip()
+        s = _collapse(raw).strip()
         if not s:
             return []
         return [_BULLET_LINE.sub("- ", s, count=1) if s[0] in BULLETS else s]
     lines = []
     for part in raw.split(BR):
-        s = _WS.sub(" ", part).strip()
+        s = _collapse(part).strip()
         if s:
             lines.append(_BULLET_LINE.sub("- ", s, count=1) if s[0] in BULLETS else s)
     return lines
