@@ -390,3 +390,8 @@ def test_pdf_links_from_text_and_annotations():
     assert e.text == "Report abuse at https://example.org/report. Thank you."
     assert e.links == [("https://example.org/report", "https://example.org/report"),
                        ("https://example.org/ncii-form", "https://example.org/ncii-form")]
+
+
+def test_binary_check_lists_exactly_the_characters_of_its_pattern():
+    from riskaudit.extract import _BAD_CHAR_LIST, _BAD_CHARS
+    assert set(_BAD_CHAR_LIST) == {chr(c) for c in range(0x10000) if _BAD_CHARS.match(chr(c))}

@@ -95,10 +95,14 @@ def _cap(text: str) -> str:
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")   # controls except \t\n\r\f, U+FFFD
 
 
+_BAD_CHAR_LIST = tuple(chr(c) for c in (*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0xFFFD))
+
+
 def _looks_binary(text: str) -> bool:
     """Decoded text that is mostly control/replacement characters is not a document."""
     sample = text[:8192]
-    if not sample or _BAD_CHARS.search(sample) is None:
+    # (29 substring tests run at memchr speed; one search of the class is ~5x slower)
+    if not sample or not any(c in sample for c in _BAD_CHAR_LIST):
         return False
     return len(_BAD_CHARS.findall(sample)) > 0.05 * len(sample)
 
