@@ -392,6 +392,10 @@ def test_pdf_links_from_text_and_annotations():
                        ("https://example.org/ncii-form", "https://example.org/ncii-form")]
 
 
-def test_binary_check_lists_exactly_the_characters_of_its_pattern():
-    from riskaudit.extract import _BAD_CHAR_LIST, _BAD_CHARS
-    assert set(_BAD_CHAR_LIST) == {chr(c) for c in range(0x10000) if _BAD_CHARS.match(chr(c))}
+@pytest.mark.parametrize("chars, pattern", [("_BAD_CHAR_LIST", "_BAD_CHARS"), ("_SPACE_CHARS", "_SPACES"),
+                                            ("_INVISIBLE_CHARS", "_INVISIBLE"), ("_CONTROL_CHARS", "_CONTROL")])
+def test_each_pre_check_lists_exactly_the_characters_of_its_pattern(chars, pattern):
+    import riskaudit.extract as mod
+    listed, regex = getattr(mod, chars), getattr(mod, pattern)
+    assert len(listed) == len(set(listed))
+    assert set(listed) == {chr(c) for c in range(0x110000) if regex.match(chr(c))}

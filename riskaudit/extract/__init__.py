@@ -60,6 +60,16 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TRAILING = re.compile(r"[ \t]+(?=\n|\Z)")
 _BLANKS = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# The characters of each class, for a pre-check: a substring test runs at memchr speed, ~5x faster
+# than a search of the class, and most texts contain none of them.
+_SPACE_CHARS = ("\u00a0", "\u202f", "\u2007", *map(chr, range(0x2000, 0x2007)), *map(chr, range(0x2008, 0x200B)),
+                "\u205f", "\u3000")
+_INVISIBLE_CHARS = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+_CONTROL_CHARS = tuple(map(chr, (*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F)))
+
+
+def _has_any(text: str, chars: tuple[str, ...]) -> bool:
+    return any(c in text for c in chars)
 
 
 def normalize_text(text: str) -> str:
@@ -68,8 +78,12 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     ascii_only = text.isascii()   # (constant time) then no odd space or invisible char, and NFC already
     if not ascii_only:
-        text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
-    text = _CONTROL.sub("", text)
+        if _has_any(text, _SPACE_CHARS):
+            text = _SPACES.sub(" ", text)
+        if _has_any(text, _INVISIBLE_CHARS):
+            text = _INVISIBLE.sub("", text)
+    if _has_any(text, _CONTROL_CHARS):
+        text = _CONTROL.sub("", text)
     if not ascii_only:
         text = unicodedata.normalize("NFC", text)
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
@@ -101,8 +115,7 @@ _BAD_CHAR_LIST = tuple(chr(c) for c in (*range(0x00, 0x09), 0x0B, *range(0x0E, 0
 def _looks_binary(text: str) -> bool:
     """Decoded text that is mostly control/replacement characters is not a document."""
     sample = text[:8192]
-    # (29 substring tests run at memchr speed; one search of the class is ~5x slower)
-    if not sample or not any(c in sample for c in _BAD_CHAR_LIST):
+    if not sample or not _has_any(sample, _BAD_CHAR_LIST):
         return False
     return len(_BAD_CHARS.findall(sample)) > 0.05 * len(sample)
 
