@@ -139,7 +139,7 @@ class DuckDBPipeline:
         if body is not None and not media and _is_ok(data.get("status")):
             snapshot = sha256_hex(body)
             rows.append(("snapshot", {"body": body, "content_type": data.get("content_type"),
-                                      "fetched_at": data["fetched_at"]}))
+                                      "fetched_at": data["fetched_at"], "sha256": snapshot}))
         row = fetch_row(data, self.run_id, snapshot, media)
         rows.append(("fetches", row))
         if snapshot and data.get("doc_type"):
@@ -151,9 +151,9 @@ class DuckDBPipeline:
             rows.append(("channel_checks", self._channel(data)))
         return rows
 
-    def _snapshot(self, body: bytes, content_type, fetched_at) -> str | None:
+    def _snapshot(self, body: bytes, content_type, fetched_at, sha256: str | None = None) -> str | None:
         try:
-            return self.writer.snapshot(body, content_type, fetched_at)
+            return self.writer.snapshot(body, content_type, fetched_at, sha256)
         except store.WRITE_ERRORS as exc:
             self._write_failed(exc)
             return None

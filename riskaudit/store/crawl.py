@@ -25,9 +25,10 @@ class CrawlWriter:
         if sum(len(b) for b in self.buffers.values()) >= self.flush_rows:
             self.flush()
 
-    def snapshot(self, body: bytes, content_type: str | None, fetched_at) -> str:
-        """Buffer a raw body once per crawl (content-addressed); return its sha256."""
-        digest = sha256_hex(body)
+    def snapshot(self, body: bytes, content_type: str | None, fetched_at, sha256: str | None = None) -> str:
+        """Buffer a raw body once per crawl (content-addressed); return its sha256 (``sha256``: the
+        caller computed it already from this very body)."""
+        digest = sha256 or sha256_hex(body)
         if digest not in self._snapshots:
             self._snapshots.add(digest)
             self.add("snapshots", {"sha256": digest, "content_type": content_type, "size": len(body),
