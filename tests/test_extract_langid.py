@@ -80,3 +80,25 @@ def test_falls_back_to_py3langid_when_its_shape_is_unknown(monkeypatch):
     assert langid._model() is None
     assert langid.classify(SAMPLES[1]) == "de"
     assert detect_language(SAMPLES[0] * 2) == "en"
+
+
+def test_the_cached_model_is_made_once_then_mapped(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = langid._identifier()
+    folders = list((tmp_path / "riskaudit" / "py3langid").iterdir())
+    assert [f.name for f in folders if not f.name.startswith(".tmp-")] == [folders[0].name]
+    assert (folders[0] / "complete").exists() and (folders[0] / "nextmove.npy").stat().st_size > 1_000_000
+    second = langid._identifier()
+    assert isinstance(second.nb_ptc, np.memmap)
+    expected = L._get_identifier()._decide(SAMPLES[2])
+    for ident in (first, second):
+        assert langid._Model(ident).scores(SAMPLES[2]).tobytes() == expected.tobytes()
+
+
+def test_an_unusable_cache_costs_time_not_answers(monkeypatch, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))      # cannot be created
+    ident = langid._identifier()
+    assert ident is L._get_identifier()
+    assert langid._Model(ident).classify(SAMPLES[1]) == "de"

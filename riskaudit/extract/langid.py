@@ -14,7 +14,12 @@ if py3langid's identifier changes shape, :func:`classify` falls back to ``py3lan
 """
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 WINDOW = 6          # bytes each position re-reads: must be ≥ the automaton's depth (tested)
 _FLOOR = float(np.finfo(np.float32).min)     # py3langid's score of a class without features
@@ -76,11 +81,63 @@ class _Model:
 _MODEL: _Model | None | bool = None      # False: py3langid's shape is not the one known here
 
 
+def _cached_identifier(L):
+    """py3langid's identifier built from an uncompressed, memory-mapped copy of its model.
+
+    py3langid unpacks its xz model in every process (~0.6 s of CPU); the copy is made once per
+    model file in the cache (``cache_dir("py3langid")/<sha256 of the model file>``) and then loads
+    in milliseconds, its pages shared by every process on the machine."""
+    import json
+    import os
+    import shutil
+    import tempfile
+    from array import array
+
+    from py3langid.modelio import load_model
+
+    from riskaudit.core.cache import cache_dir
+    from riskaudit.core.hashing import sha256_hex
+
+    model_file = L.MODEL_DIR / L.MODEL_FILE
+    folder = cache_dir("py3langid") / sha256_hex(model_file.read_bytes())[:16]
+    if not (folder / "complete").exists():
+        ptc, pc, classes, nextmove, row, output = load_model(model_file)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+        try:
+            for name, arr in (("ptc", ptc), ("pc", pc), ("nextmove", nextmove), ("row", row),
+                              ("output", np.asarray(output, dtype=np.int32))):
+                np.save(tmp / f"{name}.npy", np.asarray(arr), allow_pickle=False)
+            (tmp / "classes.json").write_text(json.dumps(list(classes)), encoding="utf-8")
+            (tmp / "complete").write_text("", encoding="utf-8")
+            try:
+                os.replace(tmp, folder)
+            except OSError:          # another process made it meanwhile
+                if not (folder / "complete").exists():
+                    raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    load = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in ("ptc", "pc", "nextmove", "row", "output")}
+    classes = json.loads((folder / "classes.json").read_text(encoding="utf-8"))
+    row = load["row"]
+    return L.LanguageIdentifier(load["ptc"], np.asarray(load["pc"]), classes, load["nextmove"],
+                                load["output"].tolist(), tk_row=array("I", row.astype(np.uint32).tobytes()))
+
+
+def _identifier():
+    import py3langid.langid as L
+    try:
+        return _cached_identifier(L)
+    except Exception as exc:  # noqa: BLE001 - a cache problem costs time, never an answer
+        log.info("language model cache not used (%s); loading py3langid's own file", exc)
+        return L._get_identifier()
+
+
 def _model() -> _Model | None:
     global _MODEL
     if _MODEL is None:
-        import py3langid.langid as L
-        ident = L._get_identifier()
+        ident = _identifier()
         try:
             if ident._norm_probs or ident.min_confidence is not None:
                 raise AttributeError("a normalised identifier")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 import ipaddress
 import json
-import os
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote, urljoin
 
 from riskaudit import USER_AGENT
+from riskaudit.core.cache import cache_dir
 from riskaudit.core.errors import UserError
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/"
@@ -43,8 +43,7 @@ class RdapError(UserError):
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "riskaudit" / "rdap-bootstrap"
+    return cache_dir("rdap-bootstrap")
 
 
 # ---------------------------------------------------------------- HTTP
